@@ -1,0 +1,24 @@
+namespace Pmcm.Core.Volumes;
+
+/// <summary>
+/// Size of a 3-D volume. Voxels are stored in C order with X slowest and Z fastest,
+/// exactly as h5py/numpy present the community's (X, Y, Z) arrays.
+/// </summary>
+public readonly record struct Shape3(int X, int Y, int Z)
+{
+    public long Count => (long)X * Y * Z;
+
+    public int Index(int x, int y, int z) => (x * Y + y) * Z + z;
+
+    public override string ToString() => $"{X}×{Y}×{Z}";
+
+    /// <summary>Parses "X,Y,Z" (also accepts 'x' as separator).</summary>
+    public static Shape3 Parse(string text)
+    {
+        var parts = text.Split([',', 'x', '×'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length != 3 || !int.TryParse(parts[0], out var x) || !int.TryParse(parts[1], out var y) || !int.TryParse(parts[2], out var z)
+            || x <= 0 || y <= 0 || z <= 0)
+            throw new PmcmException($"'{text}' is not a size: expected three positive integers X,Y,Z");
+        return new Shape3(x, y, z);
+    }
+}

@@ -1,0 +1,1 @@
+namespace Pmcm.Learning;
