@@ -1,0 +1,49 @@
+using Pmcm.Learning.Networks;
+using static TorchSharp.torch;
+
+namespace Pmcm.Learning.Losses;
+
+/// <summary>One decoder's CML terms (ALGORITHM.md §4), kept apart so they can be logged like the reference.</summary>
+public sealed record CmlTerms(Tensor SegToSdf, Tensor SdfToSeg, Tensor SegCycle, Tensor SdfCycle);
+
+/// <summary>
+/// CML, ALGORITHM.md §4. For decoder k with p = softmax(seg), d = tanh(sdf):
+/// forward maps ŝd = tanh(M_s→d(p)), d̂s = M_d→s(d); task consistency against the detached answers;
+/// and the two cycles d̃ = tanh(M_s→d(softmax(d̂s))), s̃ = softmax(M_d→s(ŝd)).
+/// </summary>
+public static class CyclicTaskConsistency
+{
+    /// <summary>
+    /// The mapping-network calls happen in the reference's order (both forward maps of both decoders, then
+    /// both cycles), because each call in training mode moves the BatchNorm running statistics.
+    /// </summary>
+    public static CmlTerms[] Compute(Tensor[] probs, Tensor[] sdfs, MappingNet segToSdf, MappingNet sdfToSeg, bool meanSquaredCycleForDecoder1)
+    {
+        var k = probs.Length;
+        var predictedSdf = new Tensor[k];    // ŝd_k
+        var predictedSegLogits = new Tensor[k]; // d̂s_k
+        for (var i = 0; i < k; i++) predictedSdf[i] = segToSdf.forward(probs[i]).tanh();
+        for (var i = 0; i < k; i++) predictedSegLogits[i] = sdfToSeg.forward(sdfs[i]);
+
+        var cycledSdf = new Tensor[k];       // d̃_k
+        var cycledSeg = new Tensor[k];       // s̃_k
+        for (var i = 0; i < k; i++) cycledSdf[i] = segToSdf.forward(predictedSegLogits[i].softmax(1)).tanh();
+        for (var i = 0; i < k; i++) cycledSeg[i] = sdfToSeg.forward(predictedSdf[i]).softmax(1);
+
+        var terms = new CmlTerms[k];
+        for (var i = 0; i < k; i++)
+        {
+            var p = probs[i].detach();
+            var d = sdfs[i].detach();
+            var segToSdfLoss = (predictedSdf[i] - d).square().mean();
+            var sdfToSegLoss = KlDivergence.Elementwise(p, predictedSegLogits[i].softmax(1)).mean();
+            var segCycle = KlDivergence.Elementwise(p, cycledSeg[i]).mean();
+            // (quirk) the reference squares the mean difference for decoder 1 only.
+            var sdfCycle = i == 0 && !meanSquaredCycleForDecoder1
+                ? (d - cycledSdf[i]).mean().square()
+                : (d - cycledSdf[i]).square().mean();
+            terms[i] = new CmlTerms(segToSdfLoss, sdfToSegLoss, segCycle, sdfCycle);
+        }
+        return terms;
+    }
+}

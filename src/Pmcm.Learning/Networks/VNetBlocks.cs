@@ -1,0 +1,68 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pmcm.Learning.Networks;
+
+/// <summary>
+/// The V-Net building blocks of ALGORITHM.md §1. Each block keeps its layers in a Sequential named
+/// <c>conv</c>, indexed like the reference (Conv3d, BatchNorm3d, ReLU, ...), so parameter names match
+/// the authors' state_dict keys (e.g. <c>block_six.conv.3.weight</c>).
+/// </summary>
+public static class VNetBlocks
+{
+    /// <summary><paramref name="stages"/> × (Conv3d 3×3×3 → BatchNorm3d → ReLU).</summary>
+    public static Sequential ConvStages(int stages, int inChannels, int outChannels)
+    {
+        var layers = new List<nn.Module<Tensor, Tensor>>();
+        for (var i = 0; i < stages; i++)
+        {
+            layers.Add(nn.Conv3d(i == 0 ? inChannels : outChannels, outChannels, kernel_size: 3, padding: 1));
+            layers.Add(nn.BatchNorm3d(outChannels));
+            layers.Add(nn.ReLU(inplace: true));
+        }
+        return nn.Sequential(layers);
+    }
+
+    /// <summary>Conv3d kernel 2 stride 2 → BatchNorm3d → ReLU: halves every side.</summary>
+    public static Sequential Down(int inChannels, int outChannels) => nn.Sequential(
+        nn.Conv3d(inChannels, outChannels, kernel_size: 2, stride: 2, padding: 0L),
+        nn.BatchNorm3d(outChannels),
+        nn.ReLU(inplace: true));
+
+    /// <summary>Doubles every side: transposed convolution (decoder 1) or nearest ×2 then Conv3d (decoder 2).</summary>
+    public static Sequential Up(int inChannels, int outChannels, Upsampling mode) => mode switch
+    {
+        Upsampling.TransposedConvolution => nn.Sequential(
+            nn.ConvTranspose3d(inChannels, outChannels, kernel_size: 2, stride: 2, padding: 0L),
+            nn.BatchNorm3d(outChannels),
+            nn.ReLU(inplace: true)),
+        Upsampling.NearestThenConvolution => nn.Sequential(
+            nn.Upsample(scale_factor: [2.0, 2.0, 2.0], mode: UpsampleMode.Nearest),
+            nn.Conv3d(inChannels, outChannels, kernel_size: 3, padding: 1),
+            nn.BatchNorm3d(outChannels),
+            nn.ReLU(inplace: true)),
+        _ => throw new ArgumentOutOfRangeException(nameof(mode)),
+    };
+}
+
+/// <summary>How a decoder doubles its resolution; the two PMCM decoders differ only in this.</summary>
+public enum Upsampling
+{
+    TransposedConvolution,
+    NearestThenConvolution,
+}
+
+/// <summary>A block whose layers live in a Sequential called <c>conv</c> (the reference's naming).</summary>
+public sealed class ConvBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly Sequential conv;
+
+    public ConvBlock(Sequential layers) : base(nameof(ConvBlock))
+    {
+        conv = layers;
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input) => conv.forward(input);
+}

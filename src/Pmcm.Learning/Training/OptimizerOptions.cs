@@ -1,0 +1,15 @@
+using System.Text.Json;
+
+namespace Pmcm.Learning.Training;
+
+/// <summary>SGD settings of ALGORITHM.md §7 (constant learning rate).</summary>
+public sealed record OptimizerOptions(double LearningRate = 0.01, double Momentum = 0.9, double WeightDecay = 1e-4)
+{
+    /// <summary>Reads lr, momentum and weight_decay from a vectors <c>losses.json</c>, defaulting to the paper's.</summary>
+    public static OptimizerOptions FromReference(JsonElement root)
+    {
+        double Get(string name, double fallback) => root.TryGetProperty(name, out var v) ? v.GetDouble() : fallback;
+        var defaults = new OptimizerOptions();
+        return new OptimizerOptions(Get("lr", defaults.LearningRate), Get("momentum", defaults.Momentum), Get("weight_decay", defaults.WeightDecay));
+    }
+}

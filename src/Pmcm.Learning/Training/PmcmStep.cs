@@ -1,0 +1,72 @@
+using Pmcm.Learning.Losses;
+using Pmcm.Learning.Networks;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pmcm.Learning.Training;
+
+/// <summary>The network outputs and loss terms of one forward/backward pass.</summary>
+public sealed record StepResult(PmcmOutputs Outputs, PmcmLossTerms Terms);
+
+/// <summary>
+/// One PMCM optimisation step (ALGORITHM.md §5, §7): the network and both mapping networks in training mode,
+/// the total loss back-propagated, and one SGD update of all three. Tensors are created in the caller's
+/// dispose scope; <see cref="Train"/> wraps a whole step in its own scope so memory stays flat.
+/// </summary>
+public sealed class PmcmStep
+{
+    private readonly PmcmNet model;
+    private readonly MappingNet segToSdf, sdfToSeg;
+    private readonly PmcmLossOptions lossOptions;
+
+    public PmcmStep(PmcmNet model, MappingNet segToSdf, MappingNet sdfToSeg, PmcmLossOptions lossOptions, OptimizerOptions optimizerOptions)
+    {
+        this.model = model;
+        this.segToSdf = segToSdf;
+        this.sdfToSeg = sdfToSeg;
+        this.lossOptions = lossOptions;
+        var parameters = model.parameters().Concat(segToSdf.parameters()).Concat(sdfToSeg.parameters());
+        Optimizer = optim.SGD(parameters, optimizerOptions.LearningRate, optimizerOptions.Momentum,
+            weight_decay: optimizerOptions.WeightDecay);
+    }
+
+    public SGD Optimizer { get; }
+
+    /// <summary>Forward pass, every loss term and backward; gradients are left on the parameters.</summary>
+    public StepResult ForwardBackward(PmcmBatch batch, long iteration)
+    {
+        model.train();
+        segToSdf.train();
+        sdfToSeg.train();
+        Optimizer.zero_grad();
+        var outputs = model.forward(batch.Image);
+        var terms = PmcmLoss.Compute(outputs, batch, segToSdf, sdfToSeg, iteration, lossOptions);
+        ThrowIfNotFinite(terms, iteration);
+        terms.Total.backward();
+        return new StepResult(outputs, terms);
+    }
+
+    public void OptimizerStep() => Optimizer.step();
+
+    /// <summary>A whole training step in its own dispose scope; returns every term and weight as numbers.</summary>
+    public IReadOnlyDictionary<string, double> Train(PmcmBatch batch, long iteration)
+    {
+        using var scope = NewDisposeScope();
+        var result = ForwardBackward(batch, iteration);
+        OptimizerStep();
+        var values = new Dictionary<string, double> { ["total"] = result.Terms.Total.item<float>() };
+        foreach (var (name, term) in result.Terms.Terms) values[name] = term.item<float>();
+        foreach (var (name, weight) in result.Terms.Weights) values[name] = weight;
+        return values;
+    }
+
+    private static void ThrowIfNotFinite(PmcmLossTerms terms, long iteration)
+    {
+        foreach (var (name, term) in terms.Terms.Append(new("total", terms.Total)))
+        {
+            var value = term.item<float>();
+            if (!float.IsFinite(value)) throw new NonFiniteLossException(name, value, iteration);
+        }
+    }
+}
