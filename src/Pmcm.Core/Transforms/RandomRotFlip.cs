@@ -23,44 +23,33 @@ public static class RandomRotFlip
     {
         if (k is < 0 or > 3) throw new ArgumentOutOfRangeException(nameof(k), k, "must be 0..3");
         if (flipAxis is not (0 or 1)) throw new ArgumentOutOfRangeException(nameof(flipAxis), flipAxis, "must be 0 or 1");
-        var src = sample.Shape;
-        var dst = k % 2 == 0 ? src : new Shape3(src.Y, src.X, src.Z);
+        var map = new PlaneRotFlip(k, flipAxis, sample.Shape);
+        var dst = map.Output;
         var image = new float[dst.Count];
-        Remap<float>(sample.Image, src, image, dst, k, flipAxis);
+        Remap<float>(sample.Image, image, map);
         byte[]? label = null;
         if (sample.Label is not null)
         {
             label = new byte[dst.Count];
-            Remap<byte>(sample.Label, src, label, dst, k, flipAxis);
+            Remap<byte>(sample.Label, label, map);
         }
         float[]? sdf = null;
         if (sample.Sdf is not null)
         {
             sdf = new float[dst.Count];
-            Remap<float>(sample.Sdf, src, sdf, dst, k, flipAxis);
+            Remap<float>(sample.Sdf, sdf, map);
         }
         return sample.With(dst, image, label, sdf);
     }
 
-    /// <summary>
-    /// Each output (i, j) line along Z comes from one source (x, y) line: undo the flip on the output
-    /// coordinates, then undo numpy's rot90 (k=1: out[i,j] = in[j, Y−1−i]; k=2: in[X−1−i, Y−1−j];
-    /// k=3: in[X−1−j, i]).
-    /// </summary>
-    private static void Remap<T>(T[] src, Shape3 srcShape, T[] dst, Shape3 dstShape, int k, int flipAxis) where T : unmanaged
+    private static void Remap<T>(T[] src, T[] dst, PlaneRotFlip map) where T : unmanaged
     {
+        var (srcShape, dstShape) = (map.Source, map.Output);
         Parallel.For(0, dstShape.X, i =>
         {
             for (var j = 0; j < dstShape.Y; j++)
             {
-                var (ri, rj) = flipAxis == 0 ? (dstShape.X - 1 - i, j) : (i, dstShape.Y - 1 - j);
-                var (x, y) = k switch
-                {
-                    0 => (ri, rj),
-                    1 => (rj, srcShape.Y - 1 - ri),
-                    2 => (srcShape.X - 1 - ri, srcShape.Y - 1 - rj),
-                    _ => (srcShape.X - 1 - rj, ri),
-                };
+                var (x, y) = map.SourceOf(i, j);
                 Array.Copy(src, srcShape.Index(x, y, 0), dst, dstShape.Index(i, j, 0), dstShape.Z);
             }
         });

@@ -85,4 +85,26 @@ public class RandomCropTests
         Assert.False(AugmentationOptions.Pancreas.RotateFlip);
         Assert.True(AugmentationOptions.LeftAtrium.RotateFlip);
     }
+
+    [Theory]
+    [InlineData(5, 6, 3)]     // smaller than the patch: padded
+    [InlineData(9, 7, 6)]     // larger: plain crop
+    [InlineData(13, 4, 8)]    // mixed, and X/Y swap under odd k
+    public void Fused_augmentation_equals_rotating_then_cropping(int x, int y, int z)
+    {
+        var sample = TestSamples.Coupled("c", new Shape3(x, y, z), seed: x * 31 + y);
+        var patch = new Shape3(5, 4, 4);
+        var augmentation = new TrainingAugmentation(new AugmentationOptions(patch));
+        var fused = new Rng(17);
+        var stepwise = new Rng(17);
+        for (var i = 0; i < 64; i++)
+        {
+            var a = augmentation.Apply(sample, fused);
+            var b = RandomCrop.Apply(RandomRotFlip.Apply(sample, stepwise), patch, stepwise);
+            Assert.Equal(b.Image, a.Image);
+            Assert.Equal(b.Label, a.Label);
+            Assert.Equal(b.Sdf, a.Sdf);
+            TestSamples.AssertCoupled(a);
+        }
+    }
 }
