@@ -1,0 +1,44 @@
+using Pmcm.Core.Volumes;
+
+namespace Pmcm.Core.Inference;
+
+/// <summary>
+/// Whole-volume prediction from patch-sized windows, as the reference's <c>test_single_case</c>:
+/// windows from <see cref="WindowPlan"/> (zero padding where the volume is smaller than the patch),
+/// foreground probabilities blended by <see cref="WindowAggregator"/>, then thresholded
+/// (&gt; <see cref="SlidingWindowOptions.Threshold"/>) on the original grid.
+/// </summary>
+public static class SlidingWindow
+{
+    public static SlidingWindowResult Predict(float[] image, Shape3 shape, SlidingWindowOptions options, WindowBatchPredictor predict)
+    {
+        if (image.LongLength != shape.Count) throw new PmcmException($"image has {image.LongLength} values but shape {shape} needs {shape.Count}");
+        if (options.WindowsPerBatch < 1) throw new PmcmException($"windows per batch {options.WindowsPerBatch} must be at least 1");
+        var patch = options.Patch;
+        var plan = WindowPlan.Create(shape, patch, options.Stride);
+        var weights = options.Weighting == WindowWeighting.Gaussian ? GaussianImportance.Create(patch, options.GaussianSigmaFraction) : [];
+        var aggregator = new WindowAggregator(shape);
+        var voxels = (int)patch.Count;
+
+        for (var first = 0; first < plan.Count; first += options.WindowsPerBatch)
+        {
+            var count = Math.Min(options.WindowsPerBatch, plan.Count - first);
+            var windows = new float[count * voxels];
+            for (var w = 0; w < count; w++)
+            {
+                var o = plan.VolumeOrigin(first + w);
+                BoxCopy.Extract<float>(image, shape, o.X, o.Y, o.Z, windows.AsSpan(w * voxels, voxels), patch);
+            }
+            var probabilities = predict(windows, count);
+            if (probabilities.Length != windows.Length)
+                throw new InvalidOperationException($"the network returned {probabilities.Length} values for {count} windows of {patch}");
+            for (var w = 0; w < count; w++)
+                aggregator.Add(plan.VolumeOrigin(first + w), patch, probabilities.AsSpan(w * voxels, voxels), weights);
+        }
+
+        var probability = aggregator.Average();
+        var mask = new byte[probability.Length];
+        for (var i = 0; i < mask.Length; i++) mask[i] = probability[i] > options.Threshold ? (byte)1 : (byte)0;
+        return new SlidingWindowResult(shape, probability, mask, plan.Count);
+    }
+}
