@@ -40,8 +40,8 @@ public static class SegmentationMetrics
 
         var predictionSurface = Surface(prediction, shape);
         var referenceSurface = Surface(reference, shape);
-        var toReference = SurfaceDistances(predictionSurface, referenceSurface, shape, spacing);
-        var toPrediction = SurfaceDistances(referenceSurface, predictionSurface, shape, spacing);
+        var toReference = EuclideanDistance.DistanceToNearest(referenceSurface, predictionSurface, shape, spacing);
+        var toPrediction = EuclideanDistance.DistanceToNearest(predictionSurface, referenceSurface, shape, spacing);
 
         var asd = Mean(toReference);
         var all = new double[toReference.Length + toPrediction.Length];
@@ -77,20 +77,6 @@ public static class SegmentationMetrics
             }
         });
         return surface;
-    }
-
-    /// <summary>Distance of every <paramref name="from"/> voxel to the nearest <paramref name="to"/> voxel, in C order of the from voxels.</summary>
-    private static double[] SurfaceDistances(bool[] from, bool[] to, Shape3 shape, double[]? spacing)
-    {
-        var notTo = new bool[to.Length];
-        for (var i = 0; i < to.Length; i++) notTo[i] = !to[i];
-        var distance = EuclideanDistance.Transform(notTo, shape, spacing);
-        var count = from.Count(f => f);
-        var result = new double[count];
-        var k = 0;
-        for (var i = 0; i < from.Length; i++)
-            if (from[i]) result[k++] = distance[i];
-        return result;
     }
 
     /// <summary>numpy's <c>percentile(values, q)</c> with its default linear interpolation (sorts the array in place).</summary>

@@ -78,6 +78,18 @@ public class EuclideanDistanceTests
         Assert.Throws<PmcmException>(() => EuclideanDistance.Transform(new bool[8], new Shape3(2, 2, 2), [1, 1]));
     }
 
+    [Fact]
+    public void Distance_to_nearest_site_equals_the_full_transform_read_at_the_query_voxels()
+    {
+        var shape = new Shape3(9, 10, 11);
+        var sites = RandomMask(shape, 0.03, 8);
+        var at = RandomMask(shape, 0.1, 9);
+        double[] spacing = [0.7, 1.1, 1.9];
+        var full = EuclideanDistance.Transform(sites.Select(s => !s).ToArray(), shape, spacing);
+        var expected = full.Where((_, i) => at[i]).ToArray();
+        Assert.Equal(expected, EuclideanDistance.DistanceToNearest(sites, at, shape, spacing));
+    }
+
     internal static bool[] RandomMask(Shape3 shape, double foreground, int seed)
     {
         var random = new Random(seed);
