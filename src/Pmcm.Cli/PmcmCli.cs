@@ -12,6 +12,10 @@ public static class PmcmCli
         foreach (var command in new[]
                  {
                      InfoCommand.Create(),
+                     SdfCommand.Create(),
+                     MetricsCommand.Create(),
+                     SynthCommand.Create(),
+                     BenchCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;

@@ -1,0 +1,47 @@
+using System.Text.Json;
+
+namespace Pmcm.Cli.Tests.Commands;
+
+/// <summary>The sdf/metrics/synth/bench commands where no file format is involved (argument checks, the benchmark).</summary>
+[Collection("Console")]
+public class GeometryCommandsTests
+{
+    [Fact]
+    public void Bench_edt_json_reports_a_median_per_step()
+    {
+        var (exit, stdout, _) = CliHarness.Run("bench", "edt", "--size", "24,20,16", "--runs", "1", "--json");
+        Assert.Equal(0, exit);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal([24, 20, 16], doc.RootElement.GetProperty("size").EnumerateArray().Select(e => e.GetInt32()));
+        var steps = doc.RootElement.GetProperty("median_ms").EnumerateObject().ToList();
+        Assert.Equal(3, steps.Count);
+        Assert.All(steps, s => Assert.True(s.Value.GetDouble() >= 0));
+    }
+
+    [Fact]
+    public void Metrics_needs_two_files_or_two_folders()
+    {
+        var folder = Path.GetTempPath();
+        var (exit, _, stderr) = CliHarness.Run("metrics", "--pred", folder, "--gt", Path.Combine(folder, $"missing-{Guid.NewGuid():N}.nii"));
+        Assert.Equal(1, exit);
+        Assert.StartsWith("error: --pred and --gt must both be files or both be folders", stderr);
+    }
+
+    [Fact]
+    public void Metrics_rejects_a_bad_spacing()
+    {
+        var (exit, _, stderr) = CliHarness.Run("metrics", "--pred", "a.nii", "--gt", "b.nii", "--spacing", "1,0,1");
+        Assert.Equal(1, exit);
+        Assert.Contains("--spacing '1,0,1'", stderr);
+    }
+
+    [Fact]
+    public void Synth_rejects_a_too_small_size_before_writing_anything()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"pmcm-synth-{Guid.NewGuid():N}");
+        var (exit, _, stderr) = CliHarness.Run("synth", "--out", dir, "--size", "8,64,64");
+        Assert.Equal(1, exit);
+        Assert.Contains("too small", stderr);
+        Assert.False(Directory.Exists(dir));
+    }
+}
