@@ -34,7 +34,7 @@ public static class VNetBlocks
     public static Sequential Up(int inChannels, int outChannels, Upsampling mode) => mode switch
     {
         Upsampling.TransposedConvolution => nn.Sequential(
-            nn.ConvTranspose3d(inChannels, outChannels, kernel_size: 2, stride: 2, padding: 0L),
+            new TransposedConv3d(inChannels, outChannels),
             nn.BatchNorm3d(outChannels),
             nn.ReLU(inplace: true)),
         Upsampling.NearestThenConvolution => nn.Sequential(

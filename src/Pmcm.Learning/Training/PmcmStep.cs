@@ -55,18 +55,21 @@ public sealed class PmcmStep
         using var scope = NewDisposeScope();
         var result = ForwardBackward(batch, iteration);
         OptimizerStep();
-        var values = new Dictionary<string, double> { ["total"] = result.Terms.Total.item<float>() };
-        foreach (var (name, term) in result.Terms.Terms) values[name] = term.item<float>();
+        var values = new Dictionary<string, double> { ["total"] = Value(result.Terms.Total) };
+        foreach (var (name, term) in result.Terms.Terms) values[name] = Value(term);
         foreach (var (name, weight) in result.Terms.Weights) values[name] = weight;
         return values;
     }
+
+    /// <summary>A scalar tensor's value whatever its dtype or device.</summary>
+    public static double Value(Tensor scalar) => scalar.detach().cpu().to_type(ScalarType.Float64).item<double>();
 
     private static void ThrowIfNotFinite(PmcmLossTerms terms, long iteration)
     {
         foreach (var (name, term) in terms.Terms.Append(new("total", terms.Total)))
         {
-            var value = term.item<float>();
-            if (!float.IsFinite(value)) throw new NonFiniteLossException(name, value, iteration);
+            var value = Value(term);
+            if (!double.IsFinite(value)) throw new NonFiniteLossException(name, value, iteration);
         }
     }
 }
