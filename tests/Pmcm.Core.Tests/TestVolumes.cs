@@ -5,16 +5,17 @@ namespace Pmcm.Core.Tests;
 /// <summary>Small volumes whose every voxel is distinct, so any misplaced or mis-typed voxel shows up.</summary>
 public static class TestVolumes
 {
-    /// <summary>Voxel (x,y,z) = 100x + 10y + z (+ a fraction for float types), shifted negative for signed types.</summary>
+    /// <summary>
+    /// Each voxel holds its C-order index (+ a fraction for float types), shifted by half the count for signed
+    /// types; distinct values that fit every voxel type as long as the volume has at most 128 voxels.
+    /// </summary>
     public static Volume Ramp(Shape3 shape, VoxelType type, Geometry? geometry = null)
     {
         var v = Volume.Zeros(shape, geometry, type);
         var signed = type is VoxelType.Int8 or VoxelType.Int16 or VoxelType.Int32 or VoxelType.Float32 or VoxelType.Float64;
         var fraction = type is VoxelType.Float32 or VoxelType.Float64 ? 0.25f : 0;
-        for (var x = 0; x < shape.X; x++)
-        for (var y = 0; y < shape.Y; y++)
-        for (var z = 0; z < shape.Z; z++)
-            v[x, y, z] = 100 * x + 10 * y + z + fraction - (signed ? 60 : 0);
+        var shift = signed ? shape.Count / 2 : 0;
+        for (var i = 0; i < v.Data.Length; i++) v.Data[i] = i - shift + fraction;
         return v;
     }
 
