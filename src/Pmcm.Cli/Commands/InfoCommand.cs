@@ -103,7 +103,7 @@ public static class InfoCommand
     private static string Text(string key, JsonNode? node) => node switch
     {
         null => key == "labels" ? "-" : "",
-        JsonArray a => string.Join(key is "shape" or "spacing" or "origin" ? " × " : ", ", a.Select(n => Text(key, n))),
+        JsonArray a => string.Join(key is "shape" or "spacing" ? " × " : ", ", a.Select(n => Text(key, n))),
         JsonValue v when v.GetValueKind() == JsonValueKind.Number => double.Parse(v.ToJsonString(), CultureInfo.InvariantCulture).ToString("G6", CultureInfo.InvariantCulture),
         _ => node.ToString(),
     };
