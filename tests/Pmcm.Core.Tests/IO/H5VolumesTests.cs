@@ -55,6 +55,20 @@ public class H5VolumesTests
     }
 
     [Fact]
+    public void A_volume_of_realistic_size_reads_back_in_seconds_not_minutes()
+    {
+        // Chunks that split the fast axes once made PureHDF take over a minute for an LA-sized read.
+        using var dir = new TempDir();
+        var path = dir.File("big.h5");
+        var volume = new Volume(new Shape3(150, 120, 60), Enumerable.Range(0, 150 * 120 * 60).Select(i => (float)(i % 977)).ToArray());
+        H5Volumes.Write(path, [("image", volume)]);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var back = H5Volumes.Read(path, "image");
+        Assert.InRange(clock.Elapsed.TotalSeconds, 0, 20);
+        Assert.Equal(volume.Data, back.Data);
+    }
+
+    [Fact]
     public void Case_without_label_or_sdf_reads_them_as_null()
     {
         using var dir = new TempDir();
