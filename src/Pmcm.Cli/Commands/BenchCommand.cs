@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Pmcm.Core.Geometry;
+using Pmcm.Core.Morphology;
 using Pmcm.Core.Metrics;
 using Pmcm.Core.Volumes;
 using Spectre.Console;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using Pmcm.Core;
-using Pmcm.Core.Geometry;
+using Pmcm.Core.Morphology;
 using Pmcm.Core.IO;
 using Spectre.Console;
 

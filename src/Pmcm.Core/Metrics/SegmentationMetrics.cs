@@ -1,4 +1,4 @@
-using Pmcm.Core.Geometry;
+using Pmcm.Core.Morphology;
 using Pmcm.Core.Volumes;
 
 namespace Pmcm.Core.Metrics;

@@ -1,4 +1,4 @@
-using Pmcm.Core.Geometry;
+using Pmcm.Core.Morphology;
 using Pmcm.Core.Volumes;
 
 namespace Pmcm.Core.Synthetic;
@@ -51,7 +51,7 @@ public sealed class SyntheticGenerator
         });
         ZScore(image);
 
-        var geometry = Volumes.Geometry.Identity;
+        var geometry = Geometry.Identity;
         var labelVolume = Volume.FromMask(shape, label, geometry);
         var sdf = new Volume(shape, SignedDistance.Compute(label, shape), geometry);
         return new SyntheticCase(CaseName(index), new Volume(shape, image, geometry), labelVolume, sdf, distractors);

@@ -1,4 +1,4 @@
-using Pmcm.Core.Geometry;
+using Pmcm.Core.Morphology;
 using Pmcm.Core.Synthetic;
 using Pmcm.Core.Volumes;
 

@@ -1,6 +1,6 @@
 using Pmcm.Core.Volumes;
 
-namespace Pmcm.Core.Geometry;
+namespace Pmcm.Core.Morphology;
 
 /// <summary>
 /// Exact Euclidean distance transform with the semantics of scipy's

@@ -1,6 +1,6 @@
 using Pmcm.Core.Volumes;
 
-namespace Pmcm.Core.Geometry;
+namespace Pmcm.Core.Morphology;
 
 /// <summary>
 /// The normalised signed distance field PMCM trains its second task on (ALGORITHM §6), computed as the

@@ -1,7 +1,7 @@
-using Pmcm.Core.Geometry;
+using Pmcm.Core.Morphology;
 using Pmcm.Core.Volumes;
 
-namespace Pmcm.Core.Tests.Geometry;
+namespace Pmcm.Core.Tests.Morphology;
 
 public class SignedDistanceTests
 {
@@ -72,7 +72,7 @@ public class SignedDistanceTests
     [Fact]
     public void Volume_overload_keeps_geometry_and_is_float32()
     {
-        var geometry = Pmcm.Core.Volumes.Geometry.WithSpacing(0.6, 0.6, 1.2);
+        var geometry = Geometry.WithSpacing(0.6, 0.6, 1.2);
         var label = new Volume(new Shape3(1, 1, 7), [0, 0, 1, 1, 1, 0, 0], geometry, VoxelType.UInt8);
         var sdf = SignedDistance.Compute(label);
         Assert.Equal(VoxelType.Float32, sdf.Type);

@@ -1,6 +1,6 @@
 using Pmcm.Core.Volumes;
 
-namespace Pmcm.Core.Geometry;
+namespace Pmcm.Core.Morphology;
 
 /// <summary>
 /// Connected components of a binary mask, found by an iterative flood fill (explicit queue, no recursion,

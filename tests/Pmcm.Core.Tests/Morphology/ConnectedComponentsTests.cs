@@ -1,7 +1,7 @@
-using Pmcm.Core.Geometry;
+using Pmcm.Core.Morphology;
 using Pmcm.Core.Volumes;
 
-namespace Pmcm.Core.Tests.Geometry;
+namespace Pmcm.Core.Tests.Morphology;
 
 public class ConnectedComponentsTests
 {

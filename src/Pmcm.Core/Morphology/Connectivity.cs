@@ -1,4 +1,4 @@
-namespace Pmcm.Core.Geometry;
+namespace Pmcm.Core.Morphology;
 
 /// <summary>Which voxels touch: sharing a face (6 neighbours) or also an edge or a corner (26 neighbours).</summary>
 public enum Connectivity

@@ -1,0 +1,66 @@
+using System.Globalization;
+using System.Text;
+using Pmcm.Core.Volumes;
+
+namespace Pmcm.Core.IO;
+
+/// <summary>How a NRRD file is written; by default the volume's own voxel type, gzip-encoded.</summary>
+public sealed record NrrdWriteOptions(VoxelType? Type = null, bool Gzip = true);
+
+/// <summary>Writes attached-header NRRD files in RAS space with the full affine in space directions/origin.</summary>
+public static class NrrdWriter
+{
+    public static void Write(string path, Volume volume, NrrdWriteOptions? options = null)
+    {
+        var bytes = Encode(volume, options);
+        AtomicFile.Write(path, s => s.Write(bytes));
+    }
+
+    public static byte[] Encode(Volume volume, NrrdWriteOptions? options = null)
+    {
+        options ??= new NrrdWriteOptions();
+        var type = options.Type ?? volume.Type;
+        var raw = RawVoxels.EncodeFortran(volume, type, littleEndian: true);
+        var data = options.Gzip ? IO.Gzip.Compress(raw) : raw;
+        var header = Encoding.ASCII.GetBytes(Header(volume, type, options.Gzip));
+        var file = new byte[header.Length + data.Length];
+        header.CopyTo(file, 0);
+        data.CopyTo(file, header.Length);
+        return file;
+    }
+
+    private static string Header(Volume volume, VoxelType type, bool gzip)
+    {
+        var a = volume.Geometry.Affine();
+        var column = (int c) => $"({N(a[c])},{N(a[4 + c])},{N(a[8 + c])})";
+        var s = volume.Shape;
+        return new StringBuilder()
+            .Append("NRRD0004\n")
+            .Append("# Written by Pmcm\n")
+            .Append($"type: {TypeName(type)}\n")
+            .Append("dimension: 3\n")
+            .Append("space: right-anterior-superior\n")
+            .Append($"sizes: {s.X} {s.Y} {s.Z}\n")
+            .Append($"space directions: {column(0)} {column(1)} {column(2)}\n")
+            .Append("kinds: domain domain domain\n")
+            .Append("endian: little\n")
+            .Append($"encoding: {(gzip ? "gzip" : "raw")}\n")
+            .Append($"space origin: ({N(a[3])},{N(a[7])},{N(a[11])})\n")
+            .Append('\n')
+            .ToString();
+    }
+
+    private static string N(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string TypeName(VoxelType type) => type switch
+    {
+        VoxelType.UInt8 => "uint8",
+        VoxelType.Int8 => "int8",
+        VoxelType.Int16 => "int16",
+        VoxelType.UInt16 => "uint16",
+        VoxelType.Int32 => "int32",
+        VoxelType.Float32 => "float",
+        VoxelType.Float64 => "double",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
+}

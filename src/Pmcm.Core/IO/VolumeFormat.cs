@@ -1,0 +1,31 @@
+namespace Pmcm.Core.IO;
+
+/// <summary>The volume file formats Pmcm reads and writes, told apart by file extension.</summary>
+public enum VolumeFormat
+{
+    Nifti,
+    NiftiGz,
+    Nrrd,
+    Nhdr,
+    Hdf5,
+}
+
+public static class VolumeFormats
+{
+    private static readonly (string Extension, VolumeFormat Format)[] Extensions =
+    [
+        (".nii.gz", VolumeFormat.NiftiGz),
+        (".nii", VolumeFormat.Nifti),
+        (".nrrd", VolumeFormat.Nrrd),
+        (".nhdr", VolumeFormat.Nhdr),
+        (".h5", VolumeFormat.Hdf5),
+        (".hdf5", VolumeFormat.Hdf5),
+    ];
+
+    public static VolumeFormat FromPath(string path)
+    {
+        foreach (var (extension, format) in Extensions)
+            if (path.EndsWith(extension, StringComparison.OrdinalIgnoreCase)) return format;
+        throw new PmcmException($"{path}: unknown volume file extension; expected one of {string.Join(", ", Extensions.Select(e => e.Extension))}");
+    }
+}
