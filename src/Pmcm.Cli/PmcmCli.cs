@@ -12,6 +12,7 @@ public static class PmcmCli
         foreach (var command in new[]
                  {
                      InfoCommand.Create(),
+                     CheckReferenceCommand.Create(),
                      ConvertCommand.Create(),
                      SdfCommand.Create(),
                      MetricsCommand.Create(),

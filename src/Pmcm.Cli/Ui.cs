@@ -8,11 +8,17 @@ namespace Pmcm.Cli;
 /// </summary>
 public static class Ui
 {
-    public static IAnsiConsole Out() => AnsiConsole.Create(new AnsiConsoleSettings
+    public static IAnsiConsole Out()
     {
-        Out = new AnsiConsoleOutput(Console.Out),
-        Interactive = InteractionSupport.Detect,
-    });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(Console.Out),
+            Interactive = InteractionSupport.Detect,
+        });
+        // Redirected output (files, CI logs) has no window width; 80 columns would wrap every table.
+        if (Console.IsOutputRedirected) console.Profile.Width = 160;
+        return console;
+    }
 
     public static IAnsiConsole Err() => AnsiConsole.Create(new AnsiConsoleSettings
     {
