@@ -30,7 +30,7 @@ public static class PyTorchStateDict
 
         var expected = module.state_dict();
         var missing = expected.Keys.Where(k => !loaded.ContainsKey(k)).ToList();
-        var extra = loaded.Keys.Cast<string>().Where(k => !expected.ContainsKey(k)).ToList();
+        var extra = loaded.Keys.Cast<string>().Where(k => !expected.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
         var wrongShape = expected.Keys.Where(loaded.ContainsKey)
             .Where(k => !((Tensor)loaded[k]!).shape.SequenceEqual(expected[k].shape))
             .Select(k => $"{k} (file {Shape((Tensor)loaded[k]!)}, network {Shape(expected[k])})").ToList();
