@@ -27,7 +27,7 @@ public static class PmcmLoss
     public static PmcmLossTerms Compute(PmcmOutputs outputs, PmcmBatch batch, MappingNet segToSdf, MappingNet sdfToSeg, long iteration, PmcmLossOptions options)
     {
         var bl = batch.LabeledCount;
-        var decoders = new[] { outputs.Decoder1, outputs.Decoder2 };
+        var decoders = outputs.Both();
         var probs = decoders.Select(d => d.Seg.softmax(1)).ToArray();
         var sdfs = decoders.Select(d => d.Sdf!.tanh()).ToArray();
         var ramp = options.Ramp.At(iteration);

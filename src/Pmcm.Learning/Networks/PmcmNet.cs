@@ -3,10 +3,11 @@ using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Networks;
 
-/// <summary>Both decoders' outputs for one batch (decoder 1 = transposed convolution, decoder 2 = nearest).</summary>
-public sealed record PmcmOutputs(DecoderOutput Decoder1, DecoderOutput Decoder2)
+/// <summary>The decoders' outputs for one batch (decoder 1 = transposed convolution); Decoder2 is null for a single-decoder V-Net.</summary>
+public sealed record PmcmOutputs(DecoderOutput Decoder1, DecoderOutput? Decoder2)
 {
-    public DecoderOutput this[int k] => k == 0 ? Decoder1 : Decoder2;
+    /// <summary>Both decoders, for losses that need two.</summary>
+    public DecoderOutput[] Both() => [Decoder1, Decoder2 ?? throw new InvalidOperationException("this network has a single decoder")];
 }
 
 /// <summary>
@@ -14,7 +15,7 @@ public sealed record PmcmOutputs(DecoderOutput Decoder1, DecoderOutput Decoder2)
 /// Parameter names equal the authors' state_dict keys (<c>encoder.…</c>, <c>decoder1.…</c>, <c>decoder2.…</c>).
 /// In evaluation the prediction is decoder 1's segmentation.
 /// </summary>
-public sealed class PmcmNet : nn.Module<Tensor, PmcmOutputs>
+public sealed class PmcmNet : SegmentationNet
 {
     private readonly Encoder encoder;
     private readonly Decoder decoder1, decoder2;
@@ -28,7 +29,7 @@ public sealed class PmcmNet : nn.Module<Tensor, PmcmOutputs>
         RegisterComponents();
     }
 
-    public PmcmNetOptions Options { get; }
+    public override PmcmNetOptions Options { get; }
 
     public override PmcmOutputs forward(Tensor input)
     {

@@ -30,7 +30,7 @@ public static class VNetBlocks
         nn.BatchNorm3d(outChannels),
         nn.ReLU(inplace: true));
 
-    /// <summary>Doubles every side: transposed convolution (decoder 1) or nearest ×2 then Conv3d (decoder 2).</summary>
+    /// <summary>Doubles every side: transposed convolution (decoder 1), or nearest or trilinear ×2 then Conv3d.</summary>
     public static Sequential Up(int inChannels, int outChannels, Upsampling mode) => mode switch
     {
         Upsampling.TransposedConvolution => nn.Sequential(
@@ -42,15 +42,21 @@ public static class VNetBlocks
             nn.Conv3d(inChannels, outChannels, kernel_size: 3, padding: 1),
             nn.BatchNorm3d(outChannels),
             nn.ReLU(inplace: true)),
+        Upsampling.TrilinearThenConvolution => nn.Sequential(
+            nn.Upsample(scale_factor: [2.0, 2.0, 2.0], mode: UpsampleMode.Trilinear, align_corners: true),
+            nn.Conv3d(inChannels, outChannels, kernel_size: 3, padding: 1),
+            nn.BatchNorm3d(outChannels),
+            nn.ReLU(inplace: true)),
         _ => throw new ArgumentOutOfRangeException(nameof(mode)),
     };
 }
 
-/// <summary>How a decoder doubles its resolution; the two PMCM decoders differ only in this.</summary>
+/// <summary>How a decoder doubles its resolution; the two PMCM decoders differ only in this (MC-Net's second decoder is trilinear).</summary>
 public enum Upsampling
 {
     TransposedConvolution,
     NearestThenConvolution,
+    TrilinearThenConvolution,
 }
 
 /// <summary>A block whose layers live in a Sequential called <c>conv</c> (the reference's naming).</summary>

@@ -113,9 +113,9 @@ public static class ReferenceCheck
         var ours = new Dictionary<string, Tensor>
         {
             ["seg_logits_dec1"] = outputs.Decoder1.Seg,
-            ["seg_logits_dec2"] = outputs.Decoder2.Seg,
+            ["seg_logits_dec2"] = outputs.Decoder2!.Seg,
             ["bd_out_dec1"] = outputs.Decoder1.Sdf!,
-            ["bd_out_dec2"] = outputs.Decoder2.Sdf!,
+            ["bd_out_dec2"] = outputs.Decoder2!.Sdf!,
         };
         foreach (var (name, tensor) in ours)
         {

@@ -14,7 +14,7 @@ public sealed record StepResult(PmcmOutputs Outputs, PmcmLossTerms Terms);
 /// the total loss back-propagated, and one SGD update of all three. Tensors are created in the caller's
 /// dispose scope; <see cref="Train"/> wraps a whole step in its own scope so memory stays flat.
 /// </summary>
-public sealed class PmcmStep
+public sealed class PmcmStep : ITrainingStep
 {
     private readonly PmcmNet model;
     private readonly MappingNet segToSdf, sdfToSeg;
@@ -32,6 +32,13 @@ public sealed class PmcmStep
     }
 
     public SGD Optimizer { get; }
+
+    public SegmentationNet Network => model;
+
+    public IReadOnlyDictionary<string, nn.Module> Modules => new Dictionary<string, nn.Module>
+    {
+        ["model"] = model, ["seg_bd_map"] = segToSdf, ["bd_seg_map"] = sdfToSeg,
+    };
 
     /// <summary>Forward pass, every loss term and backward; gradients are left on the parameters.</summary>
     public StepResult ForwardBackward(PmcmBatch batch, long iteration)

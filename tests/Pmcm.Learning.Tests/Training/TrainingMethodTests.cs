@@ -1,0 +1,58 @@
+using Pmcm.Core;
+using Pmcm.Learning.Losses;
+using Pmcm.Learning.Networks;
+using Pmcm.Learning.Training;
+using static TorchSharp.torch;
+
+namespace Pmcm.Learning.Tests.Training;
+
+public class TrainingMethodTests
+{
+    [Theory]
+    [InlineData("pmcm", new[] { "Co_loss/consistency_loss", "Co_loss/u_sim_loss", "loss/seg_bd_map_loss", "loss/1_seg_bd_loss", "Labeled_loss/bd_loss" }, new string[0])]
+    [InlineData("pmcm-no-pml", new[] { "loss/seg_bd_map_loss", "loss/1_seg_bd_loss", "Labeled_loss/bd_loss" }, new[] { "Co_loss/consistency_loss", "Co_loss/u_sim_loss" })]
+    [InlineData("pmcm-no-cml", new[] { "Co_loss/consistency_loss", "Co_loss/u_sim_loss", "Labeled_loss/bd_loss" }, new[] { "loss/seg_bd_map_loss", "loss/1_seg_bd_loss" })]
+    [InlineData("mcnet", new[] { "Labeled_loss/loss_seg_dice", "Co_loss/consistency_loss", "Co_loss/consist_weight" }, new[] { "Labeled_loss/bd_loss", "Co_loss/u_sim_loss" })]
+    [InlineData("supervised", new[] { "Labeled_loss/loss_seg_dice", "Labeled_loss/loss_seg_ce" }, new[] { "Co_loss/consistency_loss" })]
+    public void EachMethodRunsAStepWithItsDocumentedTerms(string name, string[] present, string[] absent)
+    {
+        manual_seed(3);
+        var method = TrainingMethods.Parse(name);
+        var network = TrainingMethods.CreateNetwork(method, new PmcmNetOptions { NFilters = 2 });
+        var step = TrainingMethods.CreateStep(method, network, PmcmLossOptions.La, new OptimizerOptions());
+        using var data = NewDisposeScope();
+        var values = step.Train(TinyPmcm.Batch(), 6000);
+        Assert.True(double.IsFinite(values["total"]));
+        Assert.All(present, term => Assert.True(values.ContainsKey(term), $"{name} lacks {term}"));
+        Assert.All(absent, term => Assert.False(values.ContainsKey(term), $"{name} should not have {term}"));
+        Assert.Equal("model", step.Modules.Keys.First());
+    }
+
+    [Fact]
+    public void UnknownMethodNamesTheAllowedOnes()
+    {
+        var error = Assert.Throws<PmcmException>(() => TrainingMethods.Parse("unet"));
+        Assert.Contains("pmcm, pmcm-no-pml, pmcm-no-cml, mcnet, supervised", error.Message);
+    }
+
+    [Fact]
+    public void SharpeningPushesProbabilitiesToTheirSide()
+    {
+        using var scope = NewDisposeScope();
+        var sharp = MutualConsistencyLoss.Sharpen(tensor(new float[] { 0.5f, 0.6f, 0.4f })).data<float>().ToArray();
+        Assert.Equal(0.5f, sharp[0], 6);
+        var r = Math.Pow(1.5, 10);  // 0.6^10 / (0.6^10 + 0.4^10) = r / (r + 1)
+        Assert.Equal(r / (r + 1), sharp[1], 5);
+        Assert.Equal(1 / (r + 1), sharp[2], 5);
+    }
+
+    [Fact]
+    public void NetworksKeepTheReferenceKeyLayout()
+    {
+        var keys = new McNet(new PmcmNetOptions { NFilters = 2 }).state_dict().Keys.ToHashSet();
+        Assert.Contains("decoder2.block_five_up.conv.1.weight", keys); // conv after the trilinear upsample
+        Assert.DoesNotContain("decoder1.bout_conv.weight", keys);
+        var vnet = new VNet(new PmcmNetOptions { NFilters = 2 }).state_dict().Keys;
+        Assert.DoesNotContain(vnet, k => k.StartsWith("decoder2", StringComparison.Ordinal));
+    }
+}
