@@ -18,6 +18,8 @@ public static class PmcmCli
                      MetricsCommand.Create(),
                      SynthCommand.Create(),
                      BenchCommand.Create(),
+                     TrainCommand.Create(),
+                     DemoCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;

@@ -1,0 +1,157 @@
+using System.Diagnostics;
+using Pmcm.Core.Data;
+using Pmcm.Core.Metrics;
+using Pmcm.Core.Transforms;
+using Pmcm.Learning.Checkpoints;
+using Pmcm.Learning.Losses;
+using TorchSharp;
+using Pmcm.Learning.Networks;
+using static TorchSharp.torch;
+
+namespace Pmcm.Learning.Training;
+
+/// <summary>
+/// A whole PMCM training run (ALGORITHM.md §6–7): dataset and split, the background batch producer, one
+/// <see cref="PmcmStep"/> per iteration, periodic sliding-window validation of decoder 1, the best and last
+/// checkpoints, the logs and the curves. Deterministic on the CPU for a seed: the network is initialised
+/// after <c>manual_seed(seed)</c>, dropout is re-seeded from (seed, iteration) at every step, and the batch
+/// stream resumes from the checkpoint, so a resumed run continues the uninterrupted run's loss curve.
+/// A non-finite loss stops the run with <see cref="NonFiniteLossException"/>; the last good checkpoint stays.
+/// </summary>
+public sealed class PmcmTrainer(TrainingOptions options)
+{
+    /// <summary>Mixes the iteration into the dropout seed (a large odd constant keeps the streams apart).</summary>
+    private const long IterationSeedStride = 1_000_003;
+
+    public TrainingOptions Options { get; } = options;
+
+    /// <summary>Called with a one-line message for non-fatal problems (e.g. the curves could not be drawn).</summary>
+    public Action<string>? Warn { get; init; }
+
+    public Action<TrainingProgress>? Progress { get; init; }
+
+    public TrainingSummary Run(bool resume = false, CancellationToken cancellation = default)
+    {
+        var o = Options;
+        o.Validate();
+        TorchRuntime.SetThreads(o.Threads);
+        var device = TorchRuntime.ResolveDevice(o.Device);
+        var files = new RunFiles(o.RunDirectory);
+        Directory.CreateDirectory(files.Directory);
+
+        var data = TrainingData.Open(o.DataDirectory, files.Directory);
+        var split = DatasetSplit.Create(data.TrainList, data.TestList, new SplitOptions(o.Labeled, o.ValidationCount));
+        var trainingCases = split.TrainingCases;
+        var validationCases = split.Validation.Select(data.LoadLabeled).ToList();
+
+        manual_seed(o.Seed);
+        var network = o.Network;
+        using var model = new PmcmNet(network);
+        using var segToSdf = new MappingNet(network.Classes, network.MappingChannels);
+        using var sdfToSeg = new MappingNet(network.Classes, network.MappingChannels);
+        model.to(device);
+        segToSdf.to(device);
+        sdfToSeg.to(device);
+        var step = new PmcmStep(model, segToSdf, sdfToSeg, o.Loss, o.Optimizer);
+
+        Sample Load(int i) => data.LoadSample(trainingCases[i], labeled: i < split.Labeled.Count);
+        var augmentation = new TrainingAugmentation(o.Augmentation);
+        var producerOptions = new BatchProducerOptions(AugmentationSeed: (ulong)o.Seed);
+        TrainingState state;
+        TrainingLog log, validationLog;
+        if (resume)
+        {
+            state = TrainingCheckpoint.Load(files.LastCheckpoint, model, segToSdf, sdfToSeg, step.Optimizer);
+            log = TrainingLog.Resume(files.Log, state.Iteration);
+            validationLog = TrainingLog.Resume(files.ValidationLog, state.Iteration + 1);
+        }
+        else
+        {
+            var sampler = new TwoStreamBatchSampler(split.Labeled.Count, split.Unlabeled.Count, o.Sampler, (ulong)o.Seed);
+            state = new TrainingState(0, new BatchResumePoint(0, sampler.State), double.NaN, -1);
+            log = TrainingLog.Create(files.Log);
+            validationLog = TrainingLog.Create(files.ValidationLog);
+        }
+        TrainingConfig.Write(files.Config, o, split);
+
+        using var producer = BatchProducer.Resume(trainingCases, Load, state.ResumePoint, augmentation, producerOptions);
+        var predictor = Decoder1Windows.Create(model, o.Patch, device);
+        var clock = Stopwatch.StartNew();
+        var startIteration = state.Iteration;
+        var loss = double.NaN;
+        var pictures = new List<string>();
+
+        for (var iteration = state.Iteration; iteration < o.Iterations; iteration++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var batch = producer.Next(cancellation);
+            manual_seed(o.Seed * IterationSeedStride + iteration);
+            var values = TrainOne(step, batch, iteration, device);
+            loss = values["total"];
+            log.Append(iteration, values);
+
+            var done = iteration + 1;
+            state = state with { Iteration = done, ResumePoint = batch.ResumeAfter };
+            var validate = (o.ValidateEvery > 0 && done % o.ValidateEvery == 0) || done == o.Iterations;
+            if (validate)
+            {
+                if (validationCases.Count > 0)
+                {
+                    var summary = MetricSummary.Of(Validation.Score(validationCases, predictor, o.Window));
+                    validationLog.Append(done, new Dictionary<string, double>
+                    {
+                        ["dice"] = summary.Dice.Mean, ["jaccard"] = summary.Jaccard.Mean, ["hd95"] = summary.Hd95.Mean, ["asd"] = summary.Asd.Mean,
+                    });
+                    if (double.IsNaN(state.BestDice) || summary.Dice.Mean > state.BestDice)
+                    {
+                        state = state with { BestDice = summary.Dice.Mean, BestIteration = done };
+                        TrainingCheckpoint.Save(files.BestCheckpoint, model, segToSdf, sdfToSeg, step.Optimizer, state);
+                        PyTorchStateDict.Save(model, files.BestWeights);
+                    }
+                }
+                TrainingCheckpoint.Save(files.LastCheckpoint, model, segToSdf, sdfToSeg, step.Optimizer, state);
+                PyTorchStateDict.Save(model, files.LastWeights);
+                if (DrawCurves(files) && !pictures.Contains(files.Curves)) pictures.Add(files.Curves);
+            }
+
+            var rate = (done - startIteration) / Math.Max(clock.Elapsed.TotalSeconds, 1e-9);
+            Progress?.Invoke(new TrainingProgress(done, o.Iterations, loss, state.BestDice, rate,
+                TimeSpan.FromSeconds((o.Iterations - done) / Math.Max(rate, 1e-9)), validate));
+        }
+
+        // Without validation cases the last weights are the best we have.
+        if (validationCases.Count == 0 && File.Exists(files.LastWeights)) File.Copy(files.LastWeights, files.BestWeights, overwrite: true);
+        return new TrainingSummary(files.Directory, state.Iteration, state.BestDice, state.BestIteration, loss, clock.Elapsed, pictures);
+    }
+
+    private static IReadOnlyDictionary<string, double> TrainOne(PmcmStep step, TrainingBatch batch, long iteration, Device device)
+    {
+        using var scope = NewDisposeScope();
+        var p = batch.Patch;
+        var b = batch.BatchSize;
+        var image = tensor(batch.Image, [b, 1, p.X, p.Y, p.Z]).to(device);
+        var label = tensor(batch.Label, [b, p.X, p.Y, p.Z]).to(ScalarType.Int64).to(device);
+        var sdf = tensor(batch.Sdf, [b, p.X, p.Y, p.Z]).to(device);
+        return step.Train(new PmcmBatch(image, label, sdf, batch.LabeledCount), iteration);
+    }
+
+    private bool DrawCurves(RunFiles files)
+    {
+        try
+        {
+            var rows = TrainingLog.Read(files.Log);
+            var validation = TrainingLog.Read(files.ValidationLog);
+            TrainingCurves.Series Of(string column, IReadOnlyList<(long Iteration, Dictionary<string, double> Values)> source, string name) =>
+                new(name, source.Where(r => r.Values.ContainsKey(column)).Select(r => ((double)r.Iteration, r.Values[column])).ToList());
+            TrainingCurves.Write(files.Curves,
+                [Of("total", rows, "total loss"), Of("Labeled_loss/loss_seg_dice", rows, "supervised Dice loss")],
+                Of("dice", validation, "validation Dice"));
+            return true;
+        }
+        catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            Warn?.Invoke($"training curves not drawn: SkiaSharp is unavailable ({e.GetBaseException().Message})");
+            return false;
+        }
+    }
+}

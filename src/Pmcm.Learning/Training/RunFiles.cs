@@ -1,0 +1,15 @@
+namespace Pmcm.Learning.Training;
+
+/// <summary>The files of a run folder, by role.</summary>
+public sealed record RunFiles(string Directory)
+{
+    public string Config => Path.Combine(Directory, "config.json");
+    public string Log => Path.Combine(Directory, "log.csv");
+    public string ValidationLog => Path.Combine(Directory, "validation.csv");
+    public string LastCheckpoint => Path.Combine(Directory, "last.ckpt");
+    public string BestCheckpoint => Path.Combine(Directory, "best.ckpt");
+    /// <summary>The network alone as a PyTorch state_dict (what inference loads).</summary>
+    public string LastWeights => Path.Combine(Directory, "last.pth");
+    public string BestWeights => Path.Combine(Directory, "best.pth");
+    public string Curves => Path.Combine(Directory, "training_curves.png");
+}

@@ -1,0 +1,96 @@
+using Pmcm.Core;
+using Pmcm.Core.Data;
+using Pmcm.Core.IO;
+using Pmcm.Core.Morphology;
+using Pmcm.Core.Volumes;
+
+namespace Pmcm.Learning.Training;
+
+/// <summary>
+/// A dataset in the community layout: <c>train.list</c> (+ optional <c>test.list</c>) and one HDF5 file per
+/// case, <c>&lt;case&gt;/mri_norm2.h5</c> (LA) or <c>&lt;case&gt;_norm.h5</c> (Pancreas). Signed distance maps
+/// missing from a labeled case's file are computed once and cached under the run folder, never written
+/// into the user's data.
+/// </summary>
+public sealed class TrainingData
+{
+    public const string TrainListName = "train.list";
+    public const string TestListName = "test.list";
+    public const string CacheFolderName = "cache";
+
+    private readonly string directory;
+    private readonly string cacheDirectory;
+
+    private TrainingData(string directory, string cacheDirectory, IReadOnlyList<string> trainList, IReadOnlyList<string>? testList)
+    {
+        this.directory = directory;
+        this.cacheDirectory = cacheDirectory;
+        TrainList = trainList;
+        TestList = testList;
+    }
+
+    public IReadOnlyList<string> TrainList { get; }
+    public IReadOnlyList<string>? TestList { get; }
+
+    public static TrainingData Open(string directory, string runDirectory)
+    {
+        if (!Directory.Exists(directory)) throw new PmcmException($"{directory}: data folder not found");
+        var train = CaseList.Read(Path.Combine(directory, TrainListName));
+        var testPath = Path.Combine(directory, TestListName);
+        var test = File.Exists(testPath) ? CaseList.Read(testPath) : null;
+        var data = new TrainingData(directory, Path.Combine(runDirectory, CacheFolderName), train, test);
+        foreach (var name in train) data.CasePath(name);
+        return data;
+    }
+
+    /// <summary>The case's HDF5 file, whichever of the two community layouts it uses.</summary>
+    public string CasePath(string name)
+    {
+        var la = Path.Combine(directory, name, "mri_norm2.h5");
+        if (File.Exists(la)) return la;
+        var pancreas = Path.Combine(directory, name + "_norm.h5");
+        if (File.Exists(pancreas)) return pancreas;
+        throw new PmcmException($"case '{name}': neither {la} nor {pancreas} exists");
+    }
+
+    /// <summary>A training sample; labeled cases get their SDF (read, or computed and cached).</summary>
+    public Sample LoadSample(string name, bool labeled)
+    {
+        var path = CasePath(name);
+        var c = H5Case.Read(path);
+        if (labeled && c.Label is null) throw new PmcmException($"{path}: labeled case has no '{H5Case.LabelName}' dataset");
+        var label = labeled ? Binary(c.Label!) : null;
+        var sdf = labeled ? (c.Sdf?.Data ?? CachedSdf(name, c.Label!)) : null;
+        return new Sample(name, c.Image.Shape, c.Image.Data, label, sdf, labeled);
+    }
+
+    /// <summary>Image and binary label of a validation or test case.</summary>
+    public LabeledCase LoadLabeled(string name)
+    {
+        var path = CasePath(name);
+        var c = H5Case.Read(path);
+        if (c.Label is null) throw new PmcmException($"{path}: case has no '{H5Case.LabelName}' dataset to validate against");
+        return new LabeledCase(name, c.Image, Binary(c.Label));
+    }
+
+    private float[] CachedSdf(string name, Volume label)
+    {
+        var path = Path.Combine(cacheDirectory, name + ".gt_dis.h5");
+        if (File.Exists(path))
+        {
+            var cached = H5Volumes.Read(path, H5Case.SdfName);
+            if (cached.Shape == label.Shape) return cached.Data;
+        }
+        var sdf = SignedDistance.Compute(label);
+        Directory.CreateDirectory(cacheDirectory);
+        H5Volumes.Write(path, [(H5Case.SdfName, sdf)]);
+        return sdf.Data;
+    }
+
+    private static byte[] Binary(Volume label)
+    {
+        var result = new byte[label.Data.Length];
+        for (var i = 0; i < result.Length; i++) result[i] = label.Data[i] > 0 ? (byte)1 : (byte)0;
+        return result;
+    }
+}

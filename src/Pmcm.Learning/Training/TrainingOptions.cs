@@ -1,0 +1,96 @@
+using Pmcm.Core;
+using Pmcm.Core.Data;
+using Pmcm.Core.Inference;
+using Pmcm.Core.Transforms;
+using Pmcm.Core.Volumes;
+using Pmcm.Learning.Losses;
+using Pmcm.Learning.Networks;
+
+namespace Pmcm.Learning.Training;
+
+/// <summary>
+/// Everything a training run depends on, resolved (ALGORITHM.md §6–7). <see cref="For"/> gives the paper's
+/// settings per preset; the CLI overrides single fields with <c>with</c>. Written to the run's config.json.
+/// </summary>
+public sealed record TrainingOptions
+{
+    public required string DataDirectory { get; init; }
+    public required string RunDirectory { get; init; }
+    public TrainingPreset Preset { get; init; } = TrainingPreset.La;
+    /// <summary>The first N cases of train.list are labeled.</summary>
+    public int Labeled { get; init; } = 8;
+    public int Iterations { get; init; } = 15000;
+    public Shape3 Patch { get; init; } = new(112, 112, 80);
+    /// <summary>Rotation by k·90° and a flip before the crop (LA only in the paper).</summary>
+    public bool RotateFlip { get; init; } = true;
+    public int BatchSize { get; init; } = 4;
+    public int LabeledBatchSize { get; init; } = 2;
+    public int NFilters { get; init; } = 16;
+    public int Classes { get; init; } = 2;
+    public double DropoutRate { get; init; } = 0.5;
+    public double LearningRate { get; init; } = 0.01;
+    public double Momentum { get; init; } = 0.9;
+    public double WeightDecay { get; init; } = 1e-4;
+    public int Seed { get; init; } = 1337;
+    /// <summary>Validate (and checkpoint) every N iterations; 0 only checkpoints at the end.</summary>
+    public int ValidateEvery { get; init; } = 400;
+    /// <summary>Cases held out at the end of train.list; null = <see cref="SplitOptions.DefaultValidationCount"/>.</summary>
+    public int? ValidationCount { get; init; }
+    /// <summary>Sliding-window stride used for validation (LA 18,18,4; Pancreas 16,16,16).</summary>
+    public Shape3 Stride { get; init; } = new(18, 18, 4);
+    public string Device { get; init; } = "cpu";
+    /// <summary>libtorch intra-op threads; null = every core.</summary>
+    public int? Threads { get; init; }
+    public RampMode Ramp { get; init; } = RampMode.Scaled;
+
+    public static TrainingOptions For(TrainingPreset preset, string dataDirectory, string runDirectory) => preset switch
+    {
+        TrainingPreset.La => new TrainingOptions { DataDirectory = dataDirectory, RunDirectory = runDirectory },
+        TrainingPreset.Pancreas => new TrainingOptions
+        {
+            DataDirectory = dataDirectory,
+            RunDirectory = runDirectory,
+            Preset = TrainingPreset.Pancreas,
+            Labeled = 6,
+            Patch = new Shape3(96, 96, 96),
+            RotateFlip = false,
+            Stride = new Shape3(16, 16, 16),
+        },
+        _ => throw new PmcmException($"unknown preset {preset}"),
+    };
+
+    public int UnlabeledBatchSize => BatchSize - LabeledBatchSize;
+
+    public void Validate()
+    {
+        void Require(bool ok, string message)
+        {
+            if (!ok) throw new PmcmException(message);
+        }
+        Require(Iterations > 0, $"--iterations {Iterations} must be positive");
+        Require(Labeled > 0, $"--labeled {Labeled} must be positive");
+        Require(LabeledBatchSize > 0 && LabeledBatchSize <= Labeled, $"--labeled-batch {LabeledBatchSize} must be between 1 and --labeled ({Labeled})");
+        Require(BatchSize > LabeledBatchSize, $"--batch {BatchSize} must exceed --labeled-batch {LabeledBatchSize} (unlabeled samples are needed)");
+        Require(NFilters > 0, $"--n-filters {NFilters} must be positive");
+        // Four stride-2 levels: every patch axis must divide by 16.
+        Require(Patch.X % 16 == 0 && Patch.Y % 16 == 0 && Patch.Z % 16 == 0, $"--patch {Patch} must be a multiple of 16 on every axis (four down-sampling levels)");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"--lr {LearningRate} must be a positive number");
+        Require(ValidateEvery >= 0, $"--val-every {ValidateEvery} must not be negative");
+        Require(Stride.X > 0 && Stride.Y > 0 && Stride.Z > 0, $"stride {Stride} must be positive");
+    }
+
+    public PmcmNetOptions Network => new() { NFilters = NFilters, Classes = Classes, DropoutRate = DropoutRate };
+
+    public PmcmLossOptions Loss => (Preset == TrainingPreset.Pancreas ? PmcmLossOptions.Pancreas : PmcmLossOptions.La) with
+    {
+        Ramp = Ramp == RampMode.Reference ? RampSchedule.Reference : RampSchedule.Scaled(Iterations),
+    };
+
+    public OptimizerOptions Optimizer => new(LearningRate, Momentum, WeightDecay);
+
+    public SamplerOptions Sampler => new(LabeledBatchSize, UnlabeledBatchSize);
+
+    public AugmentationOptions Augmentation => new(Patch, RotateFlip);
+
+    public SlidingWindowOptions Window => new(Patch, Stride);
+}

@@ -1,0 +1,90 @@
+using System.Text.Json;
+using Pmcm.Core.IO;
+using Pmcm.Core.Volumes;
+using Pmcm.Learning.Checkpoints;
+using Pmcm.Learning.Networks;
+using Pmcm.Learning.Training;
+
+namespace Pmcm.Learning.Tests.Training;
+
+public class PmcmTrainerTests
+{
+    [Fact]
+    public void ResumedRunContinuesTheUninterruptedLossCurveExactly()
+    {
+        using var temp = new TempDir();
+        var data = TinyDataset.Write(temp.File("data"));
+        var straight = temp.File("straight");
+        var split = temp.File("split");
+
+        new PmcmTrainer(TinyDataset.Options(data, straight, 6)).Run();
+        new PmcmTrainer(TinyDataset.Options(data, split, 3)).Run();
+        var summary = new PmcmTrainer(TinyDataset.Options(data, split, 6)).Run(resume: true);
+
+        Assert.Equal(6, summary.Iterations);
+        var expected = TrainingLog.Read(Path.Combine(straight, "log.csv"));
+        var actual = TrainingLog.Read(Path.Combine(split, "log.csv"));
+        Assert.Equal(6, expected.Count);
+        Assert.Equal(expected.Select(r => r.Iteration), actual.Select(r => r.Iteration));
+        for (var i = 0; i < expected.Count; i++)
+            foreach (var (column, value) in expected[i].Values)
+                Assert.True(Math.Abs(value - actual[i].Values[column]) <= 1e-6 * Math.Max(1, Math.Abs(value)),
+                    $"iteration {i} column {column}: {value} vs {actual[i].Values[column]}");
+        // The ramp weights are logged too, and the consistency terms are non-trivial.
+        Assert.Contains("weight/feat_sim_weight", expected[0].Values.Keys);
+        Assert.Equal(File.ReadAllLines(Path.Combine(straight, "validation.csv")), File.ReadAllLines(Path.Combine(split, "validation.csv")));
+    }
+
+    [Fact]
+    public void WritesConfigCheckpointsAndPyTorchWeightsThatLoadBack()
+    {
+        using var temp = new TempDir();
+        var data = TinyDataset.Write(temp.File("data"));
+        var run = temp.File("run");
+        var summary = new PmcmTrainer(TinyDataset.Options(data, run, 3)).Run();
+
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
+        var root = config.RootElement;
+        Assert.Equal(2, root.GetProperty("n_filters").GetInt32());
+        Assert.Equal(2, root.GetProperty("classes").GetInt32());
+        Assert.Equal([32, 32, 16], root.GetProperty("patch").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal(16, root.GetProperty("stride_xy").GetInt32());
+        Assert.Equal(16, root.GetProperty("stride_z").GetInt32());
+        // 6 training cases: the last 2 validate, the first 2 are labeled.
+        Assert.Equal(["synth_004", "synth_005"], root.GetProperty("split").GetProperty("validation").EnumerateArray().Select(e => e.GetString()));
+
+        foreach (var name in new[] { "last.ckpt", "best.ckpt", "last.pth", "best.pth", "log.csv", "validation.csv" })
+            Assert.True(File.Exists(Path.Combine(run, name)), name);
+        // SDFs were computed into the run's cache, never into the data folder.
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(run, "cache")).Length);
+        Assert.False(H5Volumes.Contains(Path.Combine(data, "synth_000", "mri_norm2.h5"), H5Case.SdfName));
+
+        var loaded = new PmcmNet(new PmcmNetOptions { NFilters = 2 });
+        PyTorchStateDict.Load(loaded, Path.Combine(run, "best.pth"));
+        Assert.Equal(3, summary.Iterations);
+        Assert.InRange(summary.BestDice, 0, 1);
+    }
+
+    [Fact]
+    public void NonFiniteLossStopsNamingTheTermAndKeepsTheLastGoodCheckpoint()
+    {
+        using var temp = new TempDir();
+        var data = TinyDataset.Write(temp.File("data"));
+        var run = temp.File("run");
+        new PmcmTrainer(TinyDataset.Options(data, run, 3)).Run();
+        var good = File.ReadAllBytes(Path.Combine(run, "last.ckpt"));
+
+        // Poison every training case's image, then continue: the first step's loss is NaN.
+        foreach (var dir in Directory.GetDirectories(data))
+        {
+            var path = Path.Combine(dir, "mri_norm2.h5");
+            var c = H5Case.Read(path);
+            Array.Fill(c.Image.Data, float.NaN);
+            c.Write(path);
+        }
+        var e = Assert.Throws<NonFiniteLossException>(() => new PmcmTrainer(TinyDataset.Options(data, run, 6)).Run(resume: true));
+        Assert.Contains("iteration 3", e.Message);
+        Assert.False(string.IsNullOrEmpty(e.Term));
+        Assert.Equal(good, File.ReadAllBytes(Path.Combine(run, "last.ckpt")));
+    }
+}
