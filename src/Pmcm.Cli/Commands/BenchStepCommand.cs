@@ -78,7 +78,7 @@ public static class BenchStepCommand
         model.train();
         step.Optimizer.zero_grad();
         var outputs = model.forward(image);
-        var loss = outputs.Decoder1.Seg.mean() + outputs.Decoder1.Sdf!.mean() + outputs.Decoder2.Seg.mean() + outputs.Decoder2.Sdf!.mean();
+        var loss = outputs.Decoder1.Seg.mean() + outputs.Decoder1.Sdf!.mean() + outputs.Decoder2!.Seg.mean() + outputs.Decoder2!.Sdf!.mean();
         loss.backward();
         step.Optimizer.step();
     }

@@ -30,9 +30,11 @@ public static class TrainCommand
         var threads = new Option<int?>("--threads") { Description = "CPU threads (default: every core)" };
         var ramp = new Option<string>("--ramp") { Description = "Consistency ramp-up: scaled (to the run length) or reference (full at 6000)", DefaultValueFactory = _ => "scaled" };
         var resume = new Option<bool>("--resume") { Description = "Continue from RUN_DIR/last.ckpt" };
-        var command = new Command("train", "Train PMCM (semi-supervised: the first N training cases are labeled)")
+        var method = new Option<string>("--method") { Description = $"Training method: {string.Join(", ", TrainingMethods.Allowed)}", DefaultValueFactory = _ => "pmcm" };
+        var downsample = new Option<int>("--downsample") { Description = "Shrink volumes by this integer factor when loading (images trilinear, labels nearest)", DefaultValueFactory = _ => 1 };
+        var command = new Command("train", "Train PMCM or a baseline (the first N training cases are labeled)")
         {
-            data, output, preset, labeled, iterations, patch, batch, labeledBatch, filters, lr, seed, valEvery, device, threads, ramp, resume,
+            data, output, preset, method, labeled, iterations, patch, batch, labeledBatch, filters, lr, seed, valEvery, device, threads, ramp, downsample, resume,
         };
         command.SetAction(parse => CliRunner.Guard(() =>
         {
@@ -51,6 +53,8 @@ public static class TrainCommand
                 Device = parse.GetValue(device)!,
                 Threads = parse.GetValue(threads),
                 Ramp = ParseRamp(parse.GetValue(ramp)!),
+                Method = TrainingMethods.Parse(parse.GetValue(method)!),
+                Downsample = parse.GetValue(downsample),
             };
             var summary = Run(options, parse.GetValue(resume));
             Ui.Out().Write(SummaryTable(summary));

@@ -103,8 +103,9 @@ public sealed class TwoStreamBatchSampler
 
     private static void Validate(int labeledCount, int unlabeledCount, SamplerOptions options)
     {
-        if (options.LabeledPerBatch <= 0 || options.UnlabeledPerBatch <= 0)
-            throw new PmcmException($"batch composition {options.LabeledPerBatch} labeled + {options.UnlabeledPerBatch} unlabeled: both must be at least 1");
+        // Zero unlabeled slots is the supervised baseline's sampler: labeled cases only.
+        if (options.LabeledPerBatch <= 0 || options.UnlabeledPerBatch < 0)
+            throw new PmcmException($"batch composition {options.LabeledPerBatch} labeled + {options.UnlabeledPerBatch} unlabeled: at least 1 labeled, no negative counts");
         if (labeledCount < options.LabeledPerBatch)
             throw new PmcmException($"{labeledCount} labeled cases cannot fill {options.LabeledPerBatch} labeled slots per batch");
         if (unlabeledCount < options.UnlabeledPerBatch)

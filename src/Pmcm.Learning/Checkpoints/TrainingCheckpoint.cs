@@ -8,26 +8,22 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Checkpoints;
 
 /// <summary>
-/// A resumable training checkpoint: one zip holding the network, both mapping networks and the SGD state
-/// (momentum buffers) in TorchSharp's own format, plus <see cref="TrainingState"/> as JSON. Written to a
+/// A resumable training checkpoint: one zip holding every module of the method (the network, and for PMCM both
+/// mapping networks) and the SGD state (momentum buffers) in TorchSharp's own format, plus
+/// <see cref="TrainingState"/> as JSON. Written to a
 /// temporary file and renamed, so a crash never leaves a half-written checkpoint behind.
 /// </summary>
 public static class TrainingCheckpoint
 {
-    private const string ModelEntry = "model.dat";
-    private const string SegToSdfEntry = "seg_to_sdf.dat";
-    private const string SdfToSegEntry = "sdf_to_seg.dat";
     private const string OptimizerEntry = "optimizer.dat";
     private const string StateEntry = "state.json";
 
-    public static void Save(string path, nn.Module model, nn.Module segToSdf, nn.Module sdfToSeg, TorchSharp.Modules.OptimizerHelper optimizer, TrainingState state)
+    public static void Save(string path, IReadOnlyDictionary<string, nn.Module> modules, TorchSharp.Modules.OptimizerHelper optimizer, TrainingState state)
     {
         AtomicFile.Write(path, stream =>
         {
             using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
-            WriteEntry(zip, ModelEntry, w => model.save(w));
-            WriteEntry(zip, SegToSdfEntry, w => segToSdf.save(w));
-            WriteEntry(zip, SdfToSegEntry, w => sdfToSeg.save(w));
+            foreach (var (name, module) in modules) WriteEntry(zip, name + ".dat", w => module.save(w));
             WriteEntry(zip, OptimizerEntry, w => optimizer.save_state_dict(w));
             using var json = zip.CreateEntry(StateEntry, CompressionLevel.Fastest).Open();
             JsonSerializer.Serialize(json, state);
@@ -35,15 +31,13 @@ public static class TrainingCheckpoint
     }
 
     /// <summary>Loads every part into the given (freshly built, same-shaped) modules and optimizer.</summary>
-    public static TrainingState Load(string path, nn.Module model, nn.Module segToSdf, nn.Module sdfToSeg, TorchSharp.Modules.OptimizerHelper optimizer)
+    public static TrainingState Load(string path, IReadOnlyDictionary<string, nn.Module> modules, TorchSharp.Modules.OptimizerHelper optimizer)
     {
         if (!File.Exists(path)) throw new PmcmException($"{path}: no checkpoint to resume from");
         try
         {
             using var zip = ZipFile.OpenRead(path);
-            ReadEntry(zip, path, ModelEntry, r => model.load(r));
-            ReadEntry(zip, path, SegToSdfEntry, r => segToSdf.load(r));
-            ReadEntry(zip, path, SdfToSegEntry, r => sdfToSeg.load(r));
+            foreach (var (name, module) in modules) ReadEntry(zip, path, name + ".dat", r => module.load(r));
             ReadEntry(zip, path, OptimizerEntry, r => optimizer.load_state_dict(r));
             using var json = Entry(zip, path, StateEntry).Open();
             return JsonSerializer.Deserialize<TrainingState>(json) ?? throw new PmcmException($"{path}: empty training state");

@@ -11,7 +11,7 @@ namespace Pmcm.Learning.Training;
 /// </summary>
 public static class Decoder1Windows
 {
-    public static WindowBatchPredictor Create(PmcmNet model, Shape3 patch, Device device) => (windows, count) =>
+    public static WindowBatchPredictor Create(SegmentationNet model, Shape3 patch, Device device) => (windows, count) =>
     {
         model.eval();
         using var scope = NewDisposeScope();

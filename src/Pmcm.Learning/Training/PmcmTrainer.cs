@@ -11,8 +11,8 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Training;
 
 /// <summary>
-/// A whole PMCM training run (ALGORITHM.md §6–7): dataset and split, the background batch producer, one
-/// <see cref="PmcmStep"/> per iteration, periodic sliding-window validation of decoder 1, the best and last
+/// A whole training run (ALGORITHM.md §6–7): dataset and split, the background batch producer, one
+/// <see cref="ITrainingStep"/> of the chosen method per iteration, periodic sliding-window validation of decoder 1, the best and last
 /// checkpoints, the logs and the curves. Deterministic on the CPU for a seed: the network is initialised
 /// after <c>manual_seed(seed)</c>, dropout is re-seeded from (seed, iteration) at every step, and the batch
 /// stream resumes from the checkpoint, so a resumed run continues the uninterrupted run's loss curve.
@@ -39,20 +39,16 @@ public sealed class PmcmTrainer(TrainingOptions options)
         var files = new RunFiles(o.RunDirectory);
         Directory.CreateDirectory(files.Directory);
 
-        var data = TrainingData.Open(o.DataDirectory, files.Directory);
+        var data = TrainingData.Open(o.DataDirectory, files.Directory, o.Downsample);
         var split = DatasetSplit.Create(data.TrainList, data.TestList, new SplitOptions(o.Labeled, o.ValidationCount));
         var trainingCases = split.TrainingCases;
         var validationCases = split.Validation.Select(data.LoadLabeled).ToList();
 
         manual_seed(o.Seed);
-        var network = o.Network;
-        using var model = new PmcmNet(network);
-        using var segToSdf = new MappingNet(network.Classes, network.MappingChannels);
-        using var sdfToSeg = new MappingNet(network.Classes, network.MappingChannels);
+        using var model = TrainingMethods.CreateNetwork(o.Method, o.Network);
         model.to(device);
-        segToSdf.to(device);
-        sdfToSeg.to(device);
-        var step = new PmcmStep(model, segToSdf, sdfToSeg, o.Loss, o.Optimizer);
+        var step = TrainingMethods.CreateStep(o.Method, model, o.Loss, o.Optimizer);
+        foreach (var module in step.Modules.Values) module.to(device);
 
         Sample Load(int i) => data.LoadSample(trainingCases[i], labeled: i < split.Labeled.Count);
         var augmentation = new TrainingAugmentation(o.Augmentation);
@@ -61,13 +57,13 @@ public sealed class PmcmTrainer(TrainingOptions options)
         TrainingLog log, validationLog;
         if (resume)
         {
-            state = TrainingCheckpoint.Load(files.LastCheckpoint, model, segToSdf, sdfToSeg, step.Optimizer);
+            state = TrainingCheckpoint.Load(files.LastCheckpoint, step.Modules, step.Optimizer);
             log = TrainingLog.Resume(files.Log, state.Iteration);
             validationLog = TrainingLog.Resume(files.ValidationLog, state.Iteration + 1);
         }
         else
         {
-            var sampler = new TwoStreamBatchSampler(split.Labeled.Count, split.Unlabeled.Count, o.Sampler, (ulong)o.Seed);
+            var sampler = new TwoStreamBatchSampler(split.Labeled.Count, o.Sampler.UnlabeledPerBatch == 0 ? 0 : split.Unlabeled.Count, o.Sampler, (ulong)o.Seed);
             state = new TrainingState(0, new BatchResumePoint(0, sampler.State), double.NaN, -1);
             log = TrainingLog.Create(files.Log);
             validationLog = TrainingLog.Create(files.ValidationLog);
@@ -105,11 +101,11 @@ public sealed class PmcmTrainer(TrainingOptions options)
                     if (double.IsNaN(state.BestDice) || summary.Dice.Mean > state.BestDice)
                     {
                         state = state with { BestDice = summary.Dice.Mean, BestIteration = done };
-                        TrainingCheckpoint.Save(files.BestCheckpoint, model, segToSdf, sdfToSeg, step.Optimizer, state);
+                        TrainingCheckpoint.Save(files.BestCheckpoint, step.Modules, step.Optimizer, state);
                         PyTorchStateDict.Save(model, files.BestWeights);
                     }
                 }
-                TrainingCheckpoint.Save(files.LastCheckpoint, model, segToSdf, sdfToSeg, step.Optimizer, state);
+                TrainingCheckpoint.Save(files.LastCheckpoint, step.Modules, step.Optimizer, state);
                 PyTorchStateDict.Save(model, files.LastWeights);
                 if (DrawCurves(files) && !pictures.Contains(files.Curves)) pictures.Add(files.Curves);
             }
@@ -124,7 +120,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
         return new TrainingSummary(files.Directory, state.Iteration, state.BestDice, state.BestIteration, loss, clock.Elapsed, pictures);
     }
 
-    private static IReadOnlyDictionary<string, double> TrainOne(PmcmStep step, TrainingBatch batch, long iteration, Device device)
+    private static IReadOnlyDictionary<string, double> TrainOne(ITrainingStep step, TrainingBatch batch, long iteration, Device device)
     {
         using var scope = NewDisposeScope();
         var p = batch.Patch;

@@ -13,7 +13,9 @@ public static class TrainingConfig
 {
     public static JsonObject ToJson(TrainingOptions o, DatasetSplit split) => new()
     {
+        ["method"] = TrainingMethods.Name(o.Method),
         ["preset"] = o.Preset.ToString().ToLowerInvariant(),
+        ["downsample"] = o.Downsample,
         ["data"] = Path.GetFullPath(o.DataDirectory),
         ["labeled"] = o.Labeled,
         ["iterations"] = o.Iterations,

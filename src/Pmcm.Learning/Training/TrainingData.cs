@@ -20,11 +20,13 @@ public sealed class TrainingData
 
     private readonly string directory;
     private readonly string cacheDirectory;
+    private readonly int downsample;
 
-    private TrainingData(string directory, string cacheDirectory, IReadOnlyList<string> trainList, IReadOnlyList<string>? testList)
+    private TrainingData(string directory, string cacheDirectory, int downsample, IReadOnlyList<string> trainList, IReadOnlyList<string>? testList)
     {
         this.directory = directory;
         this.cacheDirectory = cacheDirectory;
+        this.downsample = downsample;
         TrainList = trainList;
         TestList = testList;
     }
@@ -32,13 +34,14 @@ public sealed class TrainingData
     public IReadOnlyList<string> TrainList { get; }
     public IReadOnlyList<string>? TestList { get; }
 
-    public static TrainingData Open(string directory, string runDirectory)
+    /// <param name="downsample">Shrink factor applied when a case is loaded (images trilinear, labels nearest, SDF recomputed).</param>
+    public static TrainingData Open(string directory, string runDirectory, int downsample = 1)
     {
         if (!Directory.Exists(directory)) throw new PmcmException($"{directory}: data folder not found");
         var train = CaseList.Read(Path.Combine(directory, TrainListName));
         var testPath = Path.Combine(directory, TestListName);
         var test = File.Exists(testPath) ? CaseList.Read(testPath) : null;
-        var data = new TrainingData(directory, Path.Combine(runDirectory, CacheFolderName), train, test);
+        var data = new TrainingData(directory, Path.Combine(runDirectory, CacheFolderName), downsample, train, test);
         foreach (var name in train) data.CasePath(name);
         return data;
     }
@@ -57,7 +60,7 @@ public sealed class TrainingData
     public Sample LoadSample(string name, bool labeled)
     {
         var path = CasePath(name);
-        var c = H5Case.Read(path);
+        var c = Shrunk(H5Case.Read(path));
         if (labeled && c.Label is null) throw new PmcmException($"{path}: labeled case has no '{H5Case.LabelName}' dataset");
         var label = labeled ? Binary(c.Label!) : null;
         var sdf = labeled ? (c.Sdf?.Data ?? CachedSdf(name, c.Label!)) : null;
@@ -68,14 +71,20 @@ public sealed class TrainingData
     public LabeledCase LoadLabeled(string name)
     {
         var path = CasePath(name);
-        var c = H5Case.Read(path);
+        var c = Shrunk(H5Case.Read(path));
         if (c.Label is null) throw new PmcmException($"{path}: case has no '{H5Case.LabelName}' dataset to validate against");
         return new LabeledCase(name, c.Image, Binary(c.Label));
     }
 
+    /// <summary>The case on the training grid; a stored SDF is dropped when shrinking, as it must be recomputed on the new grid.</summary>
+    private H5Case Shrunk(H5Case c) => downsample == 1
+        ? c
+        : new H5Case(Resampling.Shrink(c.Image, downsample, nearest: false),
+            c.Label is null ? null : Resampling.Shrink(c.Label, downsample, nearest: true), null);
+
     private float[] CachedSdf(string name, Volume label)
     {
-        var path = Path.Combine(cacheDirectory, name + ".gt_dis.h5");
+        var path = Path.Combine(cacheDirectory, downsample == 1 ? name + ".gt_dis.h5" : $"{name}.x{downsample}.gt_dis.h5");
         if (File.Exists(path))
         {
             var cached = H5Volumes.Read(path, H5Case.SdfName);

@@ -42,6 +42,10 @@ public sealed record TrainingOptions
     /// <summary>libtorch intra-op threads; null = every core.</summary>
     public int? Threads { get; init; }
     public RampMode Ramp { get; init; } = RampMode.Scaled;
+    /// <summary>PMCM, an ablation or a baseline (`--method`).</summary>
+    public TrainingMethod Method { get; init; } = TrainingMethod.Pmcm;
+    /// <summary>Integer factor by which volumes are shrunk when loaded (1 = native grid); metrics are then on that grid.</summary>
+    public int Downsample { get; init; } = 1;
 
     public static TrainingOptions For(TrainingPreset preset, string dataDirectory, string runDirectory) => preset switch
     {
@@ -70,7 +74,9 @@ public sealed record TrainingOptions
         Require(Iterations > 0, $"--iterations {Iterations} must be positive");
         Require(Labeled > 0, $"--labeled {Labeled} must be positive");
         Require(LabeledBatchSize > 0 && LabeledBatchSize <= Labeled, $"--labeled-batch {LabeledBatchSize} must be between 1 and --labeled ({Labeled})");
-        Require(BatchSize > LabeledBatchSize, $"--batch {BatchSize} must exceed --labeled-batch {LabeledBatchSize} (unlabeled samples are needed)");
+        Require(BatchSize > LabeledBatchSize || !TrainingMethods.UsesUnlabeled(Method),
+            $"--batch {BatchSize} must exceed --labeled-batch {LabeledBatchSize} (unlabeled samples are needed)");
+        Require(Downsample >= 1, $"--downsample {Downsample} must be at least 1");
         Require(NFilters > 0, $"--n-filters {NFilters} must be positive");
         // Four stride-2 levels: every patch axis must divide by 16.
         Require(Patch.X % 16 == 0 && Patch.Y % 16 == 0 && Patch.Z % 16 == 0, $"--patch {Patch} must be a multiple of 16 on every axis (four down-sampling levels)");
@@ -88,7 +94,8 @@ public sealed record TrainingOptions
 
     public OptimizerOptions Optimizer => new(LearningRate, Momentum, WeightDecay);
 
-    public SamplerOptions Sampler => new(LabeledBatchSize, UnlabeledBatchSize);
+    /// <summary>The supervised baseline draws labeled cases only.</summary>
+    public SamplerOptions Sampler => new(LabeledBatchSize, TrainingMethods.UsesUnlabeled(Method) ? UnlabeledBatchSize : 0);
 
     public AugmentationOptions Augmentation => new(Patch, RotateFlip);
 
