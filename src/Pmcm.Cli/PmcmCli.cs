@@ -13,6 +13,7 @@ public static class PmcmCli
                  {
                      InfoCommand.Create(),
                      CheckReferenceCommand.Create(),
+                     ExperimentCommand.Create(),
                      ConvertCommand.Create(),
                      SdfCommand.Create(),
                      MetricsCommand.Create(),

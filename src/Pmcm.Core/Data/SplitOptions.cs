@@ -7,8 +7,9 @@ namespace Pmcm.Core.Data;
 /// validation; null means <see cref="DefaultValidationCount"/>, 0 means no validation.
 /// <see cref="ValidationList"/>: explicit validation cases instead (may name cases outside the training
 /// list, even the test list — the reference's quirk of validating on the test set must be asked for).
+/// <see cref="RequireUnlabeled"/>: semi-supervised methods need unlabeled cases; a supervised run may label them all.
 /// </summary>
-public sealed record SplitOptions(int Labeled, int? ValidationCount = null, IReadOnlyList<string>? ValidationList = null)
+public sealed record SplitOptions(int Labeled, int? ValidationCount = null, IReadOnlyList<string>? ValidationList = null, bool RequireUnlabeled = true)
 {
     /// <summary>Share of the training list held out when no count is given (at least <see cref="MinimumDefaultValidation"/> cases).</summary>
     public const double DefaultValidationFraction = 0.1;

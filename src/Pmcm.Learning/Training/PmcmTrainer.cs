@@ -40,7 +40,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
         Directory.CreateDirectory(files.Directory);
 
         var data = TrainingData.Open(o.DataDirectory, files.Directory, o.Downsample);
-        var split = DatasetSplit.Create(data.TrainList, data.TestList, new SplitOptions(o.Labeled, o.ValidationCount));
+        var split = DatasetSplit.Create(data.TrainList, data.TestList, new SplitOptions(o.Labeled, o.ValidationCount, RequireUnlabeled: TrainingMethods.UsesUnlabeled(o.Method)));
         var trainingCases = split.TrainingCases;
         var validationCases = split.Validation.Select(data.LoadLabeled).ToList();
 

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Pmcm.Core;
+using Pmcm.Core.Volumes;
+using Pmcm.Learning.Training;
+
+namespace Pmcm.Cli.Commands;
+
+/// <summary>
+/// The options that set a training run's data and scale, shared by `pmcm train` and `pmcm experiment` so both
+/// accept the same names and defaults (the preset's, overridden one by one).
+/// </summary>
+public sealed class TrainingOptionSet(string outDescription)
+{
+    private readonly Option<string> data = new("--data") { Description = "Dataset folder (train.list [+ test.list], <case>/mri_norm2.h5 or <case>_norm.h5)", Required = true };
+    private readonly Option<string> output = new("--out") { Description = outDescription, Required = true };
+    private readonly Option<string> preset = new("--preset") { Description = "Paper settings: la or pancreas", DefaultValueFactory = _ => "la" };
+    private readonly Option<int?> iterations = new("--iterations") { Description = "Training iterations (15000)" };
+    private readonly Option<string?> patch = new("--patch") { Description = "Patch X,Y,Z, multiples of 16 (la 112,112,80; pancreas 96,96,96)" };
+    private readonly Option<int?> batch = new("--batch") { Description = "Batch size (4)" };
+    private readonly Option<int?> labeledBatch = new("--labeled-batch") { Description = "Labeled samples per batch (2)" };
+    private readonly Option<int?> filters = new("--n-filters") { Description = "Filters of the first level (16)" };
+    private readonly Option<double?> lr = new("--lr") { Description = "SGD learning rate (0.01)" };
+    private readonly Option<int?> valEvery = new("--val-every") { Description = "Validate and checkpoint every N iterations (400)" };
+    private readonly Option<int?> validation = new("--validation") { Description = "Cases held out at the end of train.list for validation (default max(2, 10 %))" };
+    private readonly Option<string> device = new("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
+    private readonly Option<int?> threads = new("--threads") { Description = "CPU threads (default: every core)" };
+    private readonly Option<string> ramp = new("--ramp") { Description = "Consistency ramp-up: scaled (full at 40 % of the run) or reference (full at iteration 6000)", DefaultValueFactory = _ => "scaled" };
+    private readonly Option<int> downsample = new("--downsample") { Description = "Shrink volumes by this integer factor when loading (images trilinear, labels nearest)", DefaultValueFactory = _ => 1 };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { data, output, preset, iterations, patch, batch, labeledBatch, filters, lr, valEvery, validation, device, threads, ramp, downsample })
+            command.Options.Add(option);
+    }
+
+    public TrainingOptions Resolve(ParseResult parse)
+    {
+        var defaults = TrainingOptions.For(ParsePreset(parse.GetValue(preset)!), parse.GetValue(data)!, parse.GetValue(output)!);
+        return defaults with
+        {
+            Iterations = parse.GetValue(iterations) ?? defaults.Iterations,
+            Patch = parse.GetValue(patch) is { } p ? Shape3.Parse(p) : defaults.Patch,
+            BatchSize = parse.GetValue(batch) ?? defaults.BatchSize,
+            LabeledBatchSize = parse.GetValue(labeledBatch) ?? defaults.LabeledBatchSize,
+            NFilters = parse.GetValue(filters) ?? defaults.NFilters,
+            LearningRate = parse.GetValue(lr) ?? defaults.LearningRate,
+            ValidateEvery = parse.GetValue(valEvery) ?? defaults.ValidateEvery,
+            ValidationCount = parse.GetValue(validation) ?? defaults.ValidationCount,
+            Device = parse.GetValue(device)!,
+            Threads = parse.GetValue(threads),
+            Ramp = ParseRamp(parse.GetValue(ramp)!),
+            Downsample = parse.GetValue(downsample),
+        };
+    }
+
+    private static TrainingPreset ParsePreset(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "la" => TrainingPreset.La,
+        "pancreas" => TrainingPreset.Pancreas,
+        _ => throw new PmcmException($"--preset '{text}': use la or pancreas"),
+    };
+
+    private static RampMode ParseRamp(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "scaled" => RampMode.Scaled,
+        "reference" => RampMode.Reference,
+        _ => throw new PmcmException($"--ramp '{text}': use scaled or reference"),
+    };
+}
