@@ -17,6 +17,8 @@ public static class PmcmCli
                      MetricsCommand.Create(),
                      SynthCommand.Create(),
                      BenchCommand.Create(),
+                     EvalCommand.Create(),
+                     PredictCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;
