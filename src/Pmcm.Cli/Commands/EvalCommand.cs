@@ -63,11 +63,11 @@ public static class EvalCommand
                 Console.WriteLine(Json(scores, summary, model.WeightsPath, csvPath));
                 return 0;
             }
-            var console = Ui.Out();
-            console.Write(Table(scores, summary));
-            console.MarkupLineInterpolated($"model: {model.WeightsPath}");
-            console.MarkupLineInterpolated($"per-case scores written to {csvPath}");
-            if (saveFolder is not null) console.MarkupLineInterpolated($"predictions written to {Path.GetFullPath(saveFolder)}");
+            Ui.Out().Write(Table(scores, summary));
+            // Plain lines, so that long paths are never wrapped into something that cannot be copied.
+            Console.WriteLine($"model: {model.WeightsPath}");
+            Console.WriteLine($"per-case scores written to {csvPath}");
+            if (saveFolder is not null) Console.WriteLine($"predictions written to {Path.GetFullPath(saveFolder)}");
             return 0;
         }));
         return command;
