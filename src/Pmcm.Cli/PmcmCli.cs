@@ -21,6 +21,8 @@ public static class PmcmCli
                      BenchCommand.Create(),
                      TrainCommand.Create(),
                      DemoCommand.Create(),
+                     EvalCommand.Create(),
+                     PredictCommand.Create(),
                  })
             root.Subcommands.Add(command);
         return root;

@@ -2,14 +2,22 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Pmcm.Core.Inference;
 using Pmcm.Core.Morphology;
 using Pmcm.Core.Metrics;
 using Pmcm.Core.Volumes;
+using Pmcm.Learning;
+using Pmcm.Learning.Inference;
+using Pmcm.Learning.Networks;
 using Spectre.Console;
 
 namespace Pmcm.Cli.Commands;
 
-/// <summary>`pmcm bench edt [--size X,Y,Z] [--runs N] [--json]`: timings of the distance transform, SDF and surface metrics.</summary>
+/// <summary>
+/// `pmcm bench edt [--size X,Y,Z] [--runs N] [--json]`: timings of the distance transform, SDF and surface metrics.
+/// `pmcm bench infer [--size X,Y,Z] [--n-filters N] [--batches 1,4] [--runs N] [--json]`: sliding-window inference
+/// seconds per volume (random weights: timing does not depend on them).
+/// </summary>
 public static class BenchCommand
 {
     public static Command Create()
@@ -17,7 +25,82 @@ public static class BenchCommand
         var bench = new Command("bench", "Measure how fast the core algorithms run on this machine");
         bench.Subcommands.Add(Edt());
         bench.Subcommands.Add(BenchStepCommand.Create());
+        bench.Subcommands.Add(Infer());
         return bench;
+    }
+
+    private static Command Infer()
+    {
+        var size = new Option<string>("--size") { Description = "Volume size X,Y,Z (default: a typical LA scan)", DefaultValueFactory = _ => "160,140,88" };
+        var nFilters = new Option<int>("--n-filters") { Description = "Network base filter count", DefaultValueFactory = _ => 16 };
+        var batches = new Option<string>("--batches") { Description = "Windows-per-batch values to compare, comma-separated", DefaultValueFactory = _ => "1,4" };
+        var runs = new Option<int>("--runs") { Description = "Timed runs per setting (the median is reported)", DefaultValueFactory = _ => 1 };
+        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: all cores)" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var command = new Command("infer", "Time sliding-window inference of PmcmNet on one volume with the LA patch and strides")
+        {
+            size, nFilters, batches, runs, device, threads, json,
+        };
+        command.SetAction(parse => CliRunner.Guard(() =>
+        {
+            var shape = Shape3.Parse(parse.GetValue(size)!);
+            var count = parse.GetValue(runs);
+            if (count < 1) throw new Pmcm.Core.PmcmException($"--runs must be at least 1, got {count}");
+            var perBatch = ParsePositiveList(parse.GetValue(batches)!, "--batches");
+            var torchDevice = TorchRuntime.ResolveDevice(parse.GetValue(device)!);
+            TorchRuntime.SetThreads(parse.GetValue(threads));
+            var net = new PmcmNet(new PmcmNetOptions { NFilters = parse.GetValue(nFilters), DropoutRate = 0 });
+            var image = new float[shape.Count];
+            var random = new Random(1);
+            for (var i = 0; i < image.Length; i++) image[i] = (float)random.NextDouble();
+            var window = SlidingWindowOptions.LeftAtrium;
+
+            var results = new List<(int Batch, double Seconds, int Windows)>();
+            foreach (var b in perBatch)
+            {
+                var inferer = new SlidingWindowInferer(net, torchDevice, new InferenceOptions(window with { WindowsPerBatch = b }));
+                var windows = 0;
+                var ms = MedianMilliseconds(() => windows = inferer.Segment(image, shape).Windows, count);
+                results.Add((b, ms / 1000, windows));
+            }
+
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
+                {
+                    ["size"] = new[] { shape.X, shape.Y, shape.Z },
+                    ["n_filters"] = net.Options.NFilters,
+                    ["patch"] = new[] { window.Patch.X, window.Patch.Y, window.Patch.Z },
+                    ["stride"] = new[] { window.Stride.X, window.Stride.Y, window.Stride.Z },
+                    ["windows"] = results[0].Windows,
+                    ["runs"] = count,
+                    ["seconds_per_volume"] = results.ToDictionary(r => r.Batch.ToString(CultureInfo.InvariantCulture), r => r.Seconds),
+                }, Ui.Json));
+                return 0;
+            }
+            var table = new Table().AddColumn(new TableColumn("windows per batch").RightAligned())
+                .AddColumn(new TableColumn("s / volume").RightAligned()).AddColumn(new TableColumn("ms / window").RightAligned());
+            foreach (var (b, seconds, windows) in results)
+                table.AddRow(b.ToString(CultureInfo.InvariantCulture), seconds.ToString("F2", CultureInfo.InvariantCulture),
+                    (seconds * 1000 / windows).ToString("F0", CultureInfo.InvariantCulture));
+            table.Caption($"{shape} volume, {results[0].Windows} windows of {window.Patch} (stride {window.Stride}), n_filters {net.Options.NFilters}, " +
+                          $"{parse.GetValue(device)}, {count} run(s) after a warm-up");
+            Ui.Out().Write(table);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static int[] ParsePositiveList(string text, string option)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var values = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out values[i]) || values[i] < 1)
+                throw new Pmcm.Core.PmcmException($"{option} '{text}': expected positive integers separated by commas");
+        if (values.Length == 0) throw new Pmcm.Core.PmcmException($"{option} '{text}': expected positive integers separated by commas");
+        return values;
     }
 
     private static Command Edt()

@@ -16,6 +16,20 @@ public static class PyTorchStateDict
 {
     public static void Load(nn.Module module, string path)
     {
+        var loaded = Read(path);
+        try
+        {
+            Load(module, loaded, path);
+        }
+        finally
+        {
+            foreach (var tensor in loaded.Values) tensor.Dispose();
+        }
+    }
+
+    /// <summary>Reads every tensor of a state_dict file by key (e.g. to size a network before loading into it).</summary>
+    public static Dictionary<string, Tensor> Read(string path)
+    {
         if (!File.Exists(path)) throw new PmcmException($"{path}: no such file");
         Hashtable loaded;
         try
@@ -27,13 +41,25 @@ public static class PyTorchStateDict
         {
             throw new PmcmException($"{path}: not a readable PyTorch state_dict ({e.Message})");
         }
+        var tensors = new Dictionary<string, Tensor>();
+        foreach (DictionaryEntry entry in loaded)
+        {
+            if (entry.Key is not string key || entry.Value is not Tensor tensor)
+                throw new PmcmException($"{path}: not a PyTorch state_dict (entry '{entry.Key}' is not a named tensor)");
+            tensors[key] = tensor;
+        }
+        return tensors;
+    }
 
+    /// <summary>Copies <paramref name="loaded"/> (read from <paramref name="path"/>) into the module after checking every key and shape.</summary>
+    public static void Load(nn.Module module, IReadOnlyDictionary<string, Tensor> loaded, string path)
+    {
         var expected = module.state_dict();
         var missing = expected.Keys.Where(k => !loaded.ContainsKey(k)).ToList();
-        var extra = loaded.Keys.Cast<string>().Where(k => !expected.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        var extra = loaded.Keys.Where(k => !expected.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
         var wrongShape = expected.Keys.Where(loaded.ContainsKey)
-            .Where(k => !((Tensor)loaded[k]!).shape.SequenceEqual(expected[k].shape))
-            .Select(k => $"{k} (file {Shape((Tensor)loaded[k]!)}, network {Shape(expected[k])})").ToList();
+            .Where(k => !loaded[k].shape.SequenceEqual(expected[k].shape))
+            .Select(k => $"{k} (file {Shape(loaded[k])}, network {Shape(expected[k])})").ToList();
         if (missing.Count + extra.Count + wrongShape.Count > 0)
         {
             var parts = new List<string>();
@@ -44,11 +70,7 @@ public static class PyTorchStateDict
         }
 
         using var noGrad = no_grad();
-        foreach (var (key, target) in expected)
-        {
-            using var source = (Tensor)loaded[key]!;
-            target.copy_(source);
-        }
+        foreach (var (key, target) in expected) target.copy_(loaded[key]);
     }
 
     public static void Save(nn.Module module, string path) => AtomicFile.WriteVia(path, tmp => module.save_py(tmp));

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Pmcm.Cli.Rendering;
+using Pmcm.Core;
+using Pmcm.Core.IO;
+using Spectre.Console;
+
+namespace Pmcm.Cli.Commands;
+
+/// <summary>
+/// `pmcm predict --model RUN|PTH --input FILE|DIR --output FILE|DIR [--overlay PNG|DIR] [inference options] [--json]`:
+/// segments new scans (NIfTI, NRRD, or the `image` dataset of an .h5) and writes uint8 masks on each scan's
+/// grid and geometry. A folder of scans gives a folder of masks, HDF5 inputs becoming .nii.gz (HDF5 keeps no geometry).
+/// </summary>
+public static class PredictCommand
+{
+    public static Command Create()
+    {
+        var inference = new InferenceArguments();
+        var input = new Option<string>("--input") { Description = "A scan (.nii, .nii.gz, .nrrd, .nhdr, .h5) or a folder of them", Required = true };
+        var output = new Option<string>("--output") { Description = "Mask file (format by extension), or a folder when --input is one", Required = true };
+        var overlay = new Option<string?>("--overlay") { Description = "Also draw axial slices with the mask outline: a PNG file, or a folder when --input is one" };
+        var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var command = new Command("predict", "Segment new scans with a trained model and write the masks") { input, output, overlay, json };
+        inference.AddTo(command);
+        command.SetAction(parse => CliRunner.Guard(() =>
+        {
+            var jobs = Jobs(parse.GetValue(input)!, parse.GetValue(output)!, parse.GetValue(overlay));
+            var (inferer, model) = inference.Inferer(parse);
+            var written = new List<Dictionary<string, object?>>();
+            using (var progress = new TerminalProgress(jobs.Count, "scans"))
+            {
+                foreach (var (scanPath, maskPath, overlayPath) in jobs)
+                {
+                    var scan = VolumeIO.Read(scanPath);
+                    var result = inferer.Segment(scan);
+                    VolumeIO.Write(maskPath, MaskVolume.From(result.Mask, scan));
+                    if (overlayPath is not null) OverlayRenderer.Write(overlayPath, scan, result.Mask);
+                    written.Add(new Dictionary<string, object?>
+                    {
+                        ["input"] = scanPath,
+                        ["output"] = maskPath,
+                        ["overlay"] = overlayPath,
+                        ["shape"] = new[] { scan.Shape.X, scan.Shape.Y, scan.Shape.Z },
+                        ["foreground_voxels"] = result.Mask.Sum(m => (long)m),
+                        ["windows"] = result.Windows,
+                    });
+                    progress.Report(written.Count);
+                }
+            }
+
+            if (parse.GetValue(json))
+            {
+                Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["model"] = model.WeightsPath, ["scans"] = written }, Ui.Json));
+                return 0;
+            }
+            var table = new Table().AddColumn("input").AddColumn("mask").AddColumn(new TableColumn("foreground voxels").RightAligned()).AddColumn(new TableColumn("windows").RightAligned());
+            foreach (var w in written)
+                table.AddRow(Markup.Escape((string)w["input"]!), Markup.Escape((string)w["output"]!),
+                    ((long)w["foreground_voxels"]!).ToString(CultureInfo.InvariantCulture), ((int)w["windows"]!).ToString(CultureInfo.InvariantCulture));
+            table.Caption($"model: {Markup.Escape(model.WeightsPath)}");
+            Ui.Out().Write(table);
+            return 0;
+        }));
+        return command;
+    }
+
+    private static List<(string Scan, string Mask, string? Overlay)> Jobs(string input, string output, string? overlay)
+    {
+        if (File.Exists(input))
+        {
+            VolumeFormats.FromPath(input);
+            VolumeFormats.FromPath(output);
+            if (Directory.Exists(output)) throw new PmcmException($"--output {output} is a folder; for one scan name the mask file");
+            if (Path.GetFullPath(input) == Path.GetFullPath(output)) throw new PmcmException($"--output {output} would overwrite the scan");
+            return [(input, output, overlay)];
+        }
+        if (!Directory.Exists(input)) throw new PmcmException($"{input}: no such scan file or folder");
+        if (File.Exists(output)) throw new PmcmException($"--output {output} is a file; for a folder of scans name a folder");
+        if (Path.GetFullPath(input).TrimEnd('/') == Path.GetFullPath(output).TrimEnd('/'))
+            throw new PmcmException($"--output {output} is the input folder; masks would overwrite the scans");
+        var scans = Directory.EnumerateFiles(input).Where(VolumeFormats.IsVolume).Order(StringComparer.Ordinal).ToList();
+        if (scans.Count == 0) throw new PmcmException($"{input}: no scans (.nii, .nii.gz, .nrrd, .nhdr, .h5)");
+        return scans.Select(s => (s, Path.Combine(output, MaskName(s)), overlay is null ? null : Path.Combine(overlay, VolumeFormats.Stem(s) + ".png"))).ToList();
+    }
+
+    // Keeps the scan's format, except that HDF5 (no geometry) and detached NRRD (not writable) become .nii.gz.
+    private static string MaskName(string scan) => VolumeFormats.FromPath(scan) switch
+    {
+        VolumeFormat.Hdf5 or VolumeFormat.Nhdr => VolumeFormats.Stem(scan) + ".nii.gz",
+        _ => Path.GetFileName(scan),
+    };
+}

@@ -1,0 +1,52 @@
+using System.CommandLine;
+using Pmcm.Core;
+using Pmcm.Core.Inference;
+using Pmcm.Core.Volumes;
+using Pmcm.Learning;
+using Pmcm.Learning.Inference;
+
+namespace Pmcm.Cli;
+
+/// <summary>
+/// The options `pmcm eval` and `pmcm predict` share: which model, how to slide windows over a volume
+/// and where to run. <see cref="Inferer"/> turns a parse result into a ready <see cref="SlidingWindowInferer"/>.
+/// </summary>
+public sealed class InferenceArguments
+{
+    public Option<string> Model { get; } = new("--model")
+    {
+        Description = "Training run folder (config.json + best.pth/last.pth) or a PyTorch state_dict .pth (the authors' or Pmcm's)",
+        Required = true,
+    };
+    public Option<string?> Patch { get; } = new("--patch") { Description = "Window size X,Y,Z (default: the run's, or 112,112,80 for a bare checkpoint)" };
+    public Option<string?> Stride { get; } = new("--stride") { Description = "Window stride X,Y,Z (default: the run's, or 18,18,4 for a bare checkpoint)" };
+    public Option<bool> Lcc { get; } = new("--lcc") { Description = "Keep only the largest connected component of the mask" };
+    public Option<bool> Tta { get; } = new("--tta") { Description = "Test-time augmentation: average with the predictions of the windows mirrored along X, Y and Z" };
+    public Option<bool> Gaussian { get; } = new("--gaussian") { Description = "Blend overlapping windows with Gaussian weights instead of a plain average" };
+    public Option<bool> BothDecoders { get; } = new("--both-decoders") { Description = "Average both decoders' probabilities (default: decoder 1, as the paper)" };
+    public Option<int> WindowsPerBatch { get; } = new("--windows-per-batch") { Description = "Windows sent to the network at once", DefaultValueFactory = _ => 1 };
+    public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
+    public Option<int?> Threads { get; } = new("--threads") { Description = "CPU threads for libtorch (default: all cores)" };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Model, Patch, Stride, Lcc, Tta, Gaussian, BothDecoders, WindowsPerBatch, Device, Threads })
+            command.Options.Add(option);
+    }
+
+    /// <summary>Loads the model and sets up the runtime; the returned model tells where its weights came from.</summary>
+    public (SlidingWindowInferer Inferer, LoadedModel Model) Inferer(ParseResult parse)
+    {
+        var windowsPerBatch = parse.GetValue(WindowsPerBatch);
+        if (windowsPerBatch < 1) throw new PmcmException($"--windows-per-batch must be at least 1, got {windowsPerBatch}");
+        var device = TorchRuntime.ResolveDevice(parse.GetValue(Device)!);
+        TorchRuntime.SetThreads(parse.GetValue(Threads));
+        var model = ModelSource.Load(parse.GetValue(Model)!, new ModelSourceOptions(ParseShape(parse.GetValue(Patch)), ParseShape(parse.GetValue(Stride))));
+        var window = new SlidingWindowOptions(model.Patch, model.Stride, windowsPerBatch,
+            parse.GetValue(Gaussian) ? WindowWeighting.Gaussian : WindowWeighting.Uniform);
+        var options = new InferenceOptions(window, parse.GetValue(Tta), parse.GetValue(BothDecoders), parse.GetValue(Lcc));
+        return (new SlidingWindowInferer(model.Net, device, options), model);
+    }
+
+    private static Shape3? ParseShape(string? text) => text is null ? null : Shape3.Parse(text);
+}

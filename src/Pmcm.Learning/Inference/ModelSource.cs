@@ -1,0 +1,71 @@
+using Pmcm.Core;
+using Pmcm.Learning.Checkpoints;
+using Pmcm.Learning.Networks;
+using Pmcm.Learning.Training;
+using static TorchSharp.torch;
+
+namespace Pmcm.Learning.Inference;
+
+/// <summary>
+/// Loads a network for inference from either a training run folder (config.json plus best.pth, or last.pth
+/// when there is no best) or a bare PyTorch state_dict file — the authors' or Pmcm's — whose network kind and
+/// size are read off the weights' keys and shapes (PMCM has SDF heads, MC-Net a second decoder without them,
+/// the supervised V-Net no second decoder).
+/// </summary>
+public static class ModelSource
+{
+    public const string BestWeights = "best.pth";
+    public const string LastWeights = "last.pth";
+
+    // Weights whose shapes reveal the network size: first convolution (n_filters out) and decoder 1's head (classes out).
+    private const string FirstConvolution = "encoder.block_one.conv.0.weight";
+    private const string SegmentationHead = "decoder1.out_conv.weight";
+
+    public static LoadedModel Load(string path, ModelSourceOptions? options = null)
+    {
+        options ??= new ModelSourceOptions();
+        if (Directory.Exists(path)) return FromRun(path, options);
+        if (File.Exists(path)) return FromCheckpoint(path, options);
+        throw new PmcmException($"{path}: no such run folder or checkpoint file");
+    }
+
+    private static LoadedModel FromRun(string folder, ModelSourceOptions options)
+    {
+        var config = RunConfig.Read(Path.Combine(folder, RunConfig.FileName));
+        var weights = new[] { BestWeights, LastWeights }.Select(n => Path.Combine(folder, n)).FirstOrDefault(File.Exists)
+                      ?? throw new PmcmException($"{folder}: run folder has neither {BestWeights} nor {LastWeights}");
+        var net = Build(config.Method, config.NFilters, config.Classes);
+        PyTorchStateDict.Load(net, weights);
+        return new LoadedModel(net, options.Patch ?? config.Patch, options.Stride ?? config.Stride, weights, folder);
+    }
+
+    private static LoadedModel FromCheckpoint(string file, ModelSourceOptions options)
+    {
+        var tensors = PyTorchStateDict.Read(file);
+        try
+        {
+            var method = tensors.ContainsKey("decoder1.bout_conv.weight") ? TrainingMethod.Pmcm
+                : tensors.Keys.Any(k => k.StartsWith("decoder2.", StringComparison.Ordinal)) ? TrainingMethod.McNet
+                : TrainingMethod.Supervised;
+            var net = Build(method, OutChannels(file, tensors, FirstConvolution), OutChannels(file, tensors, SegmentationHead));
+            PyTorchStateDict.Load(net, tensors, file);
+            return new LoadedModel(net, options.Patch ?? ModelSourceOptions.Fallback.Patch, options.Stride ?? ModelSourceOptions.Fallback.Stride, file, null);
+        }
+        finally
+        {
+            foreach (var t in tensors.Values) t.Dispose();
+        }
+    }
+
+    private static int OutChannels(string file, Dictionary<string, Tensor> tensors, string key)
+    {
+        if (!tensors.TryGetValue(key, out var weight))
+            throw new PmcmException($"{file}: no '{key}' — not a PMCM (mine3d_v1) state_dict");
+        if (weight.ndim != 5) throw new PmcmException($"{file}: '{key}' has {weight.ndim} dimensions, a 3-D convolution weight has 5");
+        return (int)weight.shape[0];
+    }
+
+    // Dropout is off in evaluation anyway; 0 keeps the module from ever drawing random masks.
+    private static SegmentationNet Build(TrainingMethod method, int nFilters, int classes) =>
+        TrainingMethods.CreateNetwork(method, new PmcmNetOptions { NFilters = nFilters, Classes = classes, DropoutRate = 0 });
+}

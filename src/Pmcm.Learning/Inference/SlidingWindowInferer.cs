@@ -1,0 +1,85 @@
+using Pmcm.Core;
+using Pmcm.Core.Inference;
+using Pmcm.Core.Morphology;
+using Pmcm.Core.Volumes;
+using Pmcm.Learning.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Pmcm.Learning.Inference;
+
+/// <summary>
+/// Segments whole volumes with a <see cref="SegmentationNet"/> by sliding windows (<see cref="SlidingWindow"/>):
+/// the network runs in evaluation mode without gradients on <see cref="InferenceOptions"/>' window batches,
+/// on whichever device it was given; every batch's tensors are freed before the next.
+/// </summary>
+public sealed class SlidingWindowInferer
+{
+    // Mirrored copies for flip TTA: none, then X, Y and Z of the (batch, channel, X, Y, Z) tensor.
+    private static readonly long[][] TtaFlips = [[], [2], [3], [4]];
+
+    private readonly SegmentationNet _net;
+    private readonly Device _device;
+
+    public SlidingWindowInferer(SegmentationNet net, Device device, InferenceOptions options)
+    {
+        if (options.Window.Patch.X % 16 != 0 || options.Window.Patch.Y % 16 != 0 || options.Window.Patch.Z % 16 != 0)
+            throw new PmcmException($"patch {options.Window.Patch} must be a multiple of 16 along every axis (the network halves it four times)");
+        if (net.Options.Classes <= InferenceOptions.ForegroundClass)
+            throw new PmcmException($"the network has {net.Options.Classes} class(es); a foreground class needs at least 2");
+        _net = net;
+        _device = device;
+        Options = options;
+        _net.to(device);
+        _net.eval();
+    }
+
+    public InferenceOptions Options { get; }
+
+    /// <summary>Foreground probability and mask (largest component only, if asked) on the image's grid.</summary>
+    public SlidingWindowResult Segment(float[] image, Shape3 shape)
+    {
+        var result = SlidingWindow.Predict(image, shape, Options.Window, PredictWindows);
+        if (!Options.LargestComponent) return result;
+        var mask = new bool[result.Mask.Length];
+        for (var i = 0; i < mask.Length; i++) mask[i] = result.Mask[i] != 0;
+        var largest = ConnectedComponents.Largest(mask, shape);
+        var kept = new byte[largest.Length];
+        for (var i = 0; i < kept.Length; i++) kept[i] = largest[i] ? (byte)1 : (byte)0;
+        return result with { Mask = kept };
+    }
+
+    public SlidingWindowResult Segment(Volume image) => Segment(image.Data, image.Shape);
+
+    private float[] PredictWindows(float[] windows, int count)
+    {
+        var patch = Options.Window.Patch;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var input = tensor(windows, [count, 1, patch.X, patch.Y, patch.Z]).to(_device);
+        var flips = Options.FlipTta ? TtaFlips : TtaFlips[..1];
+        Tensor? sum = null;
+        foreach (var dims in flips)
+        {
+            var seen = dims.Length == 0 ? input : input.flip(dims);
+            var probability = Foreground(seen);
+            if (dims.Length > 0) probability = probability.flip(dims);
+            sum = sum is null ? probability : sum + probability;
+        }
+        var mean = sum! / flips.Length;
+        return mean.squeeze(1).cpu().data<float>().ToArray();
+    }
+
+    // Softmax foreground probability, kept as (batch, 1, X, Y, Z) so flips use the input's axis numbers.
+    private Tensor Foreground(Tensor input)
+    {
+        var outputs = _net.forward(input);
+        var first = Probability(outputs.Decoder1.Seg);
+        if (!Options.BothDecoders) return first;
+        var second = outputs.Decoder2 ?? throw new PmcmException("--both-decoders needs a two-decoder network; this one has decoder 1 only");
+        return (first + Probability(second.Seg)) / 2;
+    }
+
+    private static Tensor Probability(Tensor logits) =>
+        logits.softmax(1).narrow(1, InferenceOptions.ForegroundClass, 1);
+}

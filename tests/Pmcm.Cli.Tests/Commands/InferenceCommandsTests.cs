@@ -1,0 +1,198 @@
+using System.Text.Json;
+using Pmcm.Core.IO;
+using Pmcm.Core.Volumes;
+using Pmcm.Learning.Checkpoints;
+using Pmcm.Learning.Networks;
+using SkiaSharp;
+using static TorchSharp.torch;
+
+namespace Pmcm.Cli.Tests.Commands;
+
+/// <summary>
+/// `pmcm eval` and `pmcm predict` on tiny volumes with a tiny network whose segmentation heads ignore their
+/// input and call every voxel foreground, so the expected masks and scores are known exactly.
+/// </summary>
+[Collection("Console")]
+public sealed class InferenceCommandsTests : IDisposable
+{
+    private static readonly Shape3 Shape = new(20, 18, 17);
+    private static readonly string[] Window = ["--patch", "16,16,16", "--stride", "8,8,8"];
+    private readonly TempDir _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void EvalScoresEveryListedCaseAndWritesCsvJsonAndPredictions()
+    {
+        var data = WriteDataset(out var labelCounts);
+        var model = WriteCheckpoint();
+        var predictions = _temp.File("pred");
+
+        var (exit, stdout, stderr) = CliHarness.Run(["eval", "--model", model, "--data", data, "--json", "--save-predictions", predictions, "--windows-per-batch", "2", .. Window]);
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        // All-foreground prediction: Dice = 2|L| / (|L| + N), Jaccard = |L| / N.
+        var dice = labelCounts.Select(l => 2.0 * l / (l + Shape.Count)).ToArray();
+        var jaccard = labelCounts.Select(l => (double)l / Shape.Count).ToArray();
+        Assert.Equal(dice.Average(), root.GetProperty("mean").GetProperty("dice").GetDouble(), 1e-12);
+        Assert.Equal(jaccard.Average(), root.GetProperty("mean").GetProperty("jaccard").GetDouble(), 1e-12);
+        Assert.True(root.GetProperty("mean").GetProperty("hd95").GetDouble() >= 0);
+        Assert.True(root.GetProperty("mean").GetProperty("asd").GetDouble() >= 0);
+        Assert.Equal(0, root.GetProperty("empty_predictions").GetInt32());
+        Assert.Equal(["case_b", "case_a"], root.GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("case").GetString()));
+
+        var csv = File.ReadAllLines(Path.Combine(predictions, "eval.csv"));
+        Assert.Equal("case,dice,jaccard,hd95,asd,empty_prediction", csv[0]);
+        Assert.Equal(3, csv.Length);
+        Assert.Equal(Path.Combine(predictions, "eval.csv"), root.GetProperty("csv").GetString());
+
+        var mask = VolumeIO.Read(Path.Combine(predictions, "case_a.nii.gz"));
+        Assert.Equal(Shape, mask.Shape);
+        Assert.Equal(VoxelType.UInt8, mask.Type);
+        Assert.All(mask.Data, v => Assert.Equal(1f, v));
+    }
+
+    [Fact]
+    public void EvalOfARunFolderWritesTheCsvThereAndPrintsATable()
+    {
+        var data = WriteDataset(out _);
+        var run = Directory.CreateDirectory(_temp.File("run")).FullName;
+        PyTorchStateDict.Save(ConstantNet(3f), Path.Combine(run, "best.pth"));
+        File.WriteAllText(Path.Combine(run, "config.json"), """{"n_filters": 2, "classes": 2, "patch": [16, 16, 16], "stride_xy": 8, "stride_z": 8}""");
+
+        var (exit, stdout, stderr) = CliHarness.Run("eval", "--model", run, "--data", data, "--tta", "--gaussian", "--lcc", "--both-decoders");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("mean ± std", stdout);
+        Assert.Contains(Path.Combine(run, "eval.csv"), stdout);
+        Assert.True(File.Exists(Path.Combine(run, "eval.csv")));
+    }
+
+    [Fact]
+    public void PredictKeepsTheScanGeometryAndDrawsAnOverlay()
+    {
+        var geometry = new Geometry([0.625, 0.625, 1.25], [-10, 5, 2.5], [1, 0, 0, 0, 1, 0, 0, 0, 1]);
+        var scanPath = _temp.File("scan.nii.gz");
+        VolumeIO.Write(scanPath, new Volume(Shape, RandomImage(5), geometry));
+        var maskPath = _temp.File("out/mask.nii.gz");
+        var pngPath = _temp.File("out/overlay.png");
+
+        var (exit, stdout, stderr) = CliHarness.Run(["predict", "--model", WriteCheckpoint(), "--input", scanPath, "--output", maskPath, "--overlay", pngPath, "--json", .. Window]);
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var scan = json.RootElement.GetProperty("scans")[0];
+        Assert.Equal(Shape.Count, scan.GetProperty("foreground_voxels").GetInt64());
+        Assert.Equal(8, scan.GetProperty("windows").GetInt32()); // 2 × 2 × 2 windows of 16 over 20×18×17
+
+        var mask = VolumeIO.Read(maskPath);
+        Assert.Equal(Shape, mask.Shape);
+        Assert.Equal(VoxelType.UInt8, mask.Type);
+        Assert.Equal(geometry.Spacing, mask.Geometry.Spacing.Select(v => Math.Round(v, 6)));
+        Assert.Equal(geometry.Origin, mask.Geometry.Origin.Select(v => Math.Round(v, 6)));
+        Assert.All(mask.Data, v => Assert.Equal(1f, v));
+
+        // Default overlay: 4 slices, each 20 × 18 pixels at scale 2, 4-pixel gaps.
+        using var png = SKBitmap.Decode(pngPath);
+        Assert.Equal(4 * 40 + 3 * 4, png.Width);
+        Assert.Equal(36, png.Height);
+        Assert.Equal(new SKColor(0xFF, 0x30, 0x30), png.GetPixel(0, 0)); // the mask fills the slice, so its edge is the outline
+    }
+
+    [Fact]
+    public void PredictOnAFolderWritesOneMaskPerScanAndTurnsH5IntoNifti()
+    {
+        var scans = Directory.CreateDirectory(_temp.File("scans")).FullName;
+        new H5Case(new Volume(Shape, RandomImage(1))).Write(Path.Combine(scans, "a.h5"));
+        VolumeIO.Write(Path.Combine(scans, "b.nrrd"), new Volume(Shape, RandomImage(2), Geometry.WithSpacing(2, 2, 3)));
+        var masks = _temp.File("masks");
+
+        var (exit, _, stderr) = CliHarness.Run(["predict", "--model", WriteCheckpoint(), "--input", scans, "--output", masks, .. Window]);
+        Assert.True(exit == 0, stderr);
+        Assert.Equal(["a.nii.gz", "b.nrrd"], Directory.GetFiles(masks).Select(Path.GetFileName).Order());
+        Assert.Equal([2.0, 2.0, 3.0], VolumeIO.Read(Path.Combine(masks, "b.nrrd")).Geometry.Spacing);
+    }
+
+    [Fact]
+    public void MissingModelIsOneLineError()
+    {
+        var (exit, _, stderr) = CliHarness.Run("eval", "--model", _temp.File("nope.pth"), "--data", WriteDataset(out _));
+        Assert.Equal(1, exit);
+        Assert.Equal("error: " + _temp.File("nope.pth") + ": no such run folder or checkpoint file", stderr.Trim());
+    }
+
+    [Fact]
+    public void RunConfigThatDoesNotFitTheWeightsIsOneLineError()
+    {
+        var run = Directory.CreateDirectory(_temp.File("run")).FullName;
+        PyTorchStateDict.Save(ConstantNet(1f), Path.Combine(run, "best.pth"));
+        File.WriteAllText(Path.Combine(run, "config.json"), """{"n_filters": 4, "classes": 2, "patch": [16, 16, 16], "stride_xy": 8, "stride_z": 8}""");
+        var scan = _temp.File("scan.nii");
+        VolumeIO.Write(scan, new Volume(Shape, RandomImage(1)));
+
+        var (exit, _, stderr) = CliHarness.Run("predict", "--model", run, "--input", scan, "--output", _temp.File("m.nii"));
+        Assert.Equal(1, exit);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Contains("does not fit the network: wrong shapes", stderr);
+    }
+
+    [Fact]
+    public void PatchTheNetworkCannotTakeIsOneLineError()
+    {
+        var scan = _temp.File("scan.nii");
+        VolumeIO.Write(scan, new Volume(Shape, RandomImage(1)));
+        var (exit, _, stderr) = CliHarness.Run("predict", "--model", WriteCheckpoint(), "--input", scan, "--output", _temp.File("m.nii"), "--patch", "16,16,20");
+        Assert.Equal(1, exit);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Contains("multiple of 16", stderr);
+    }
+
+    private string WriteDataset(out long[] labelCounts)
+    {
+        var data = Directory.CreateDirectory(_temp.File("data")).FullName;
+        var names = new[] { "case_a", "case_b" };
+        labelCounts = new long[names.Length];
+        for (var c = 0; c < names.Length; c++)
+        {
+            // A box label of a different size per case.
+            var label = new float[Shape.Count];
+            for (var x = 4; x < 12 + 2 * c; x++)
+            for (var y = 5; y < 13; y++)
+            for (var z = 3; z < 10; z++)
+                label[Shape.Index(x, y, z)] = 1;
+            labelCounts[c] = label.Count(v => v > 0);
+            Directory.CreateDirectory(Path.Combine(data, names[c]));
+            new H5Case(new Volume(Shape, RandomImage(c)), new Volume(Shape, label)).Write(Path.Combine(data, names[c], "mri_norm2.h5"));
+        }
+        // The list's order, not the folder's, decides the order of cases.
+        File.WriteAllLines(Path.Combine(data, "test.list"), ["case_b", "case_a"]);
+        return data;
+    }
+
+    private string WriteCheckpoint()
+    {
+        var path = _temp.File("model.pth");
+        PyTorchStateDict.Save(ConstantNet(3f), path);
+        return path;
+    }
+
+    // Zero segmentation-head weights with bias (0, logit): every voxel's foreground probability is sigmoid(logit).
+    private static PmcmNet ConstantNet(float foregroundLogit)
+    {
+        var net = new PmcmNet(new PmcmNetOptions { NFilters = 2, Classes = 2 });
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in net.named_parameters())
+        {
+            if (name.EndsWith("out_conv.weight", StringComparison.Ordinal)) parameter.zero_();
+            if (name.EndsWith("out_conv.bias", StringComparison.Ordinal)) parameter.copy_(tensor(new[] { 0f, foregroundLogit }));
+        }
+        return net;
+    }
+
+    private static float[] RandomImage(int seed)
+    {
+        var random = new Random(seed);
+        var data = new float[Shape.Count];
+        for (var i = 0; i < data.Length; i++) data[i] = (float)random.NextDouble();
+        return data;
+    }
+}

@@ -1,0 +1,101 @@
+using Pmcm.Core;
+using Pmcm.Core.Volumes;
+using Pmcm.Learning.Checkpoints;
+using Pmcm.Learning.Inference;
+using Pmcm.Learning.Networks;
+using static TorchSharp.torch;
+
+namespace Pmcm.Learning.Tests.Inference;
+
+public sealed class ModelSourceTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("pmcm-model-source-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public void CheckpointGivesTheNetworkSizeFromItsWeightsAndTheLaWindowsByDefault()
+    {
+        manual_seed(11);
+        var saved = new PmcmNet(new PmcmNetOptions { NFilters = 2, Classes = 3 });
+        var path = Path.Combine(_dir, "model.pth");
+        PyTorchStateDict.Save(saved, path);
+
+        var loaded = ModelSource.Load(path);
+        Assert.Equal(2, loaded.Net.Options.NFilters);
+        Assert.Equal(3, loaded.Net.Options.Classes);
+        Assert.Equal(new Shape3(112, 112, 80), loaded.Patch);
+        Assert.Equal(new Shape3(18, 18, 4), loaded.Stride);
+        Assert.Null(loaded.RunDirectory);
+        AssertSameWeights(saved, loaded.Net);
+
+        var overridden = ModelSource.Load(path, new ModelSourceOptions(new Shape3(32, 32, 16), new Shape3(8, 8, 2)));
+        Assert.Equal(new Shape3(32, 32, 16), overridden.Patch);
+        Assert.Equal(new Shape3(8, 8, 2), overridden.Stride);
+    }
+
+    [Fact]
+    public void RunFolderReadsConfigAndPrefersBestOverLast()
+    {
+        manual_seed(12);
+        var best = new PmcmNet(new PmcmNetOptions { NFilters = 2 });
+        var last = new PmcmNet(new PmcmNetOptions { NFilters = 2 });
+        PyTorchStateDict.Save(last, Path.Combine(_dir, "last.pth"));
+        File.WriteAllText(Path.Combine(_dir, "config.json"),
+            """{"n_filters": 2, "classes": 2, "patch": [32, 16, 48], "stride_xy": 6, "stride_z": 3, "lr": 0.01}""");
+
+        var fromLast = ModelSource.Load(_dir);
+        Assert.EndsWith("last.pth", fromLast.WeightsPath);
+        AssertSameWeights(last, fromLast.Net);
+
+        PyTorchStateDict.Save(best, Path.Combine(_dir, "best.pth"));
+        var fromBest = ModelSource.Load(_dir);
+        Assert.EndsWith("best.pth", fromBest.WeightsPath);
+        Assert.Equal(_dir, fromBest.RunDirectory);
+        Assert.Equal(new Shape3(32, 16, 48), fromBest.Patch);
+        Assert.Equal(new Shape3(6, 6, 3), fromBest.Stride);
+        AssertSameWeights(best, fromBest.Net);
+    }
+
+    [Theory]
+    [InlineData("""{"n_filters": 2, "classes": 2, "patch": [32, 16], "stride_xy": 6, "stride_z": 3}""", "'patch'")]
+    [InlineData("""{"classes": 2, "patch": [32, 16, 16], "stride_xy": 6, "stride_z": 3}""", "missing key 'n_filters'")]
+    [InlineData("""{"n_filters": -1, "classes": 2, "patch": [32, 16, 16], "stride_xy": 6, "stride_z": 3}""", "'n_filters' must be a positive integer")]
+    [InlineData("""{"n_filters": 2, """, "not valid JSON")]
+    public void BadConfigIsOneClearError(string json, string expected)
+    {
+        File.WriteAllText(Path.Combine(_dir, "config.json"), json);
+        var e = Assert.Throws<PmcmException>(() => ModelSource.Load(_dir));
+        Assert.Contains(expected, e.Message);
+        Assert.Contains("config.json", e.Message);
+    }
+
+    [Fact]
+    public void MissingThingsAreNamed()
+    {
+        Assert.Contains("no such run folder or checkpoint", Assert.Throws<PmcmException>(() => ModelSource.Load(Path.Combine(_dir, "nope.pth"))).Message);
+        File.WriteAllText(Path.Combine(_dir, "config.json"), """{"n_filters": 2, "classes": 2, "patch": [16, 16, 16], "stride_xy": 8, "stride_z": 8}""");
+        Assert.Contains("neither best.pth nor last.pth", Assert.Throws<PmcmException>(() => ModelSource.Load(_dir)).Message);
+        var garbage = Path.Combine(_dir, "garbage.pth");
+        File.WriteAllText(garbage, "not a pickle");
+        Assert.Contains("not a readable PyTorch state_dict", Assert.Throws<PmcmException>(() => ModelSource.Load(garbage)).Message);
+    }
+
+    [Fact]
+    public void WeightsOfAnotherNetworkAreRejected()
+    {
+        var mapping = new MappingNet(2, 8);
+        var path = Path.Combine(_dir, "other.pth");
+        PyTorchStateDict.Save(mapping, path);
+        var e = Assert.Throws<PmcmException>(() => ModelSource.Load(path));
+        Assert.Contains("not a PMCM", e.Message);
+    }
+
+    private static void AssertSameWeights(SegmentationNet expected, SegmentationNet actual)
+    {
+        var a = expected.state_dict();
+        var b = actual.state_dict();
+        Assert.Equal(a.Keys.Order(), b.Keys.Order());
+        foreach (var (key, value) in a) Assert.True(value.eq(b[key]).all().item<bool>(), key);
+    }
+}
