@@ -1,5 +1,4 @@
 using static TorchSharp.torch;
-using F = TorchSharp.torch.nn.functional;
 
 namespace Pmcm.Learning.Losses;
 
@@ -11,10 +10,22 @@ public static class FeatureDiversity
 {
     public const double CosineEpsilon = 1e-8;
 
+    /// <remarks>
+    /// Both terms have the same value, and the gradient of ½[cos(f₁, sg f₂) + cos(sg f₁, f₂)] is half the gradient
+    /// of cos(f₁, f₂) with respect to both; so one cosine map, half of it detached, gives the value and the
+    /// gradients of the two terms at the cost of one.
+    /// </remarks>
     public static Tensor Compute(Tensor features1, Tensor features2)
     {
-        var first = 1 + F.cosine_similarity(features1, features2.detach(), dim: 1, eps: CosineEpsilon).mean();
-        var second = 1 + F.cosine_similarity(features2, features1.detach(), dim: 1, eps: CosineEpsilon).mean();
-        return (first + second) / 2;
+        var cosine = Cosine(features1, features2).mean();
+        return 1 + 0.5 * cosine + 0.5 * cosine.detach();
+    }
+
+    /// <summary>cos along the channel axis: x·y / sqrt(max(|x|²|y|², ε²)), as PyTorch's cosine_similarity.</summary>
+    public static Tensor Cosine(Tensor x, Tensor y)
+    {
+        var dot = (x * y).sum(1);
+        var norms = (x.square().sum(1) * y.square().sum(1)).clamp_min(CosineEpsilon * CosineEpsilon).sqrt();
+        return dot / norms;
     }
 }

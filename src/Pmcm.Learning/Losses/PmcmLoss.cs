@@ -96,10 +96,13 @@ public static class PmcmLoss
     {
         Tensor? pml = null, ual = null;
         var classes = (int)probs[0].shape[1];
+        // Entropy and hard prediction of each decoder serve both pairs (as student and as teacher).
+        var entropy = probs.Select(p => PrototypicalMutualLearning.Entropy(p)).ToArray();
+        var hard = probs.Select(p => p.argmax(1)).ToArray();
         foreach (var (student, teacher) in new[] { (0, 1), (1, 0) })
         {
-            var mask = PrototypicalMutualLearning.UncertaintyMask(probs[student], probs[teacher]);
-            var teacherHard = probs[teacher].argmax(1);
+            var mask = PrototypicalMutualLearning.UncertaintyMaskOf(entropy[student], entropy[teacher]);
+            var teacherHard = hard[teacher];
             var prototypes = PrototypicalMutualLearning.ClassPrototypes(decoders[teacher].Features, teacherHard, classes);
             var (labeled, unlabeled) = PrototypicalMutualLearning.SplitPrototypes(prototypes, labeledCount);
             var fused = PrototypicalMutualLearning.FusedPrototype(labeled, unlabeled, fusionWeight);

@@ -17,7 +17,11 @@ public static class PrototypicalMutualLearning
 
     /// <summary>Step 1: u = −Σ_c p log(p + 1e-6); m = [u_student &gt; u_teacher] per voxel, (B, X, Y, Z).</summary>
     public static Tensor UncertaintyMask(Tensor studentProbs, Tensor teacherProbs) =>
-        Entropy(studentProbs).gt(Entropy(teacherProbs)).to_type(studentProbs.dtype);
+        UncertaintyMaskOf(Entropy(studentProbs), Entropy(teacherProbs));
+
+    /// <summary>Step 1 from entropies already computed (each decoder's is needed by both pairs).</summary>
+    public static Tensor UncertaintyMaskOf(Tensor studentEntropy, Tensor teacherEntropy) =>
+        studentEntropy.gt(teacherEntropy).to_type(studentEntropy.dtype);
 
     public static Tensor Entropy(Tensor probs) => -(probs * (probs + EntropyEpsilon).log()).sum(1);
 
@@ -42,14 +46,17 @@ public static class PrototypicalMutualLearning
     public static Tensor FusedPrototype(Tensor labeled, Tensor unlabeled, double w) =>
         (F.normalize(labeled, dim: -1) + w * F.normalize(unlabeled, dim: -1)) / (1 + w);
 
-    /// <summary>Step 4: prototype map S[b, c, v] = cos(feat[b, :, v], Q[c]), (B, C, X, Y, Z).</summary>
+    /// <summary>
+    /// Step 4: prototype map S[b, c, v] = cos(feat[b, :, v], Q[c]), (B, C, X, Y, Z). Computed as
+    /// (Q̂ · feat) / max(|feat|, ε) so the unit features are never materialised.
+    /// </summary>
     public static Tensor PrototypeMap(Tensor features, Tensor prototype)
     {
         var shape = features.shape;
         var (b, f) = (shape[0], shape[1]);
-        var unitFeatures = features.reshape(b, f, -1) / features.reshape(b, f, -1).norm(1, keepdim: true).clamp_min(CosineEpsilon);
+        var flat = features.reshape(b, f, -1);
         var unitPrototype = prototype / prototype.norm(1, keepdim: true).clamp_min(CosineEpsilon);
-        var similarity = unitPrototype.matmul(unitFeatures); // (B, C, N)
+        var similarity = unitPrototype.matmul(flat) / flat.square().sum(1, keepdim: true).sqrt().clamp_min(CosineEpsilon); // (B, C, N)
         return similarity.reshape([b, prototype.shape[0], .. shape[2..]]);
     }
 

@@ -12,12 +12,15 @@ namespace Pmcm.Learning.Networks;
 public sealed class MappingNet : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential map;
+    // The same three layers, held in a tuple so that RegisterComponents does not register them twice.
+    private readonly (Conv3d First, BatchNorm3d Norm, Conv3d Last) layers;
 
     public MappingNet(int classes, int hiddenChannels) : base(nameof(MappingNet))
     {
         var first = nn.Conv3d(classes, hiddenChannels, kernel_size: 1, padding: 0L);
         var norm = nn.BatchNorm3d(hiddenChannels);
         var last = nn.Conv3d(hiddenChannels, classes, kernel_size: 1, padding: 0L);
+        layers = (first, norm, last);
         using (no_grad())
         {
             nn.init.kaiming_normal_(first.weight);
@@ -29,5 +32,20 @@ public sealed class MappingNet : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor input) => map.forward(input);
+    /// <summary>
+    /// The 1×1×1 convolutions run as channel matrix products over the flattened voxels, which is about twice as
+    /// fast on the CPU as the convolution kernels for so few channels; the BatchNorm is the module itself.
+    /// </summary>
+    public override Tensor forward(Tensor input)
+    {
+        var (first, norm, last) = layers;
+        long[] shape = input.shape;
+        var (batch, channels, hidden) = (shape[0], shape[1], first.weight!.shape[0]);
+        var hiddenShape = (long[])shape.Clone();
+        hiddenShape[1] = hidden;
+        var h = first.weight.view(hidden, channels).matmul(input.reshape(batch, channels, -1)) + first.bias!.view(1, -1, 1);
+        h = norm.forward(h.view(hiddenShape)).relu().view(batch, hidden, -1);
+        var output = last.weight!.view(channels, hidden).matmul(h) + last.bias!.view(1, -1, 1);
+        return output.view(shape);
+    }
 }
