@@ -44,7 +44,7 @@ public sealed record DatasetSplit(IReadOnlyList<string> Labeled, IReadOnlyList<s
 
         if (options.Labeled > pool.Count || (options.Labeled == pool.Count && options.RequireUnlabeled))
             throw new PmcmException(
-                $"--labeled {options.Labeled} is too many: {pool.Count} training cases remain after {validation.Count} validation cases{(options.RequireUnlabeled ? " and at least one must stay unlabeled" : "")}");
+                options.RequireUnlabeled ? $"--labeled {options.Labeled} leaves no unlabeled case: only {pool.Count} training cases remain after {validation.Count} validation cases" : $"--labeled {options.Labeled} is too many: only {pool.Count} training cases remain after {validation.Count} validation cases");
 
         var split = new DatasetSplit(pool.Take(options.Labeled).ToList(), pool.Skip(options.Labeled).ToList(), validation);
         if (testList is not null) CheckDisjointFromTest(split, testList, validationNamed: options.ValidationList is not null);

@@ -8,10 +8,10 @@ namespace Pmcm.Learning.Tests.Training;
 /// <summary>A PMCM network small enough for unit tests, with a random batch whose labels are a ball.</summary>
 public static class TinyPmcm
 {
-    public static (PmcmStep Step, PmcmNet Model) Create(int nFilters = 2, PmcmLossOptions? loss = null)
+    public static (PmcmStep Step, PmcmNet Model) Create(int nFilters = 2, PmcmLossOptions? loss = null, double dropout = 0.5)
     {
         manual_seed(7);
-        var options = new PmcmNetOptions { NFilters = nFilters, DropoutRate = 0.5 };
+        var options = new PmcmNetOptions { NFilters = nFilters, DropoutRate = dropout };
         var model = new PmcmNet(options);
         var step = new PmcmStep(model, new MappingNet(2, 8), new MappingNet(2, 8), loss ?? PmcmLossOptions.La, new OptimizerOptions());
         return (step, model);
