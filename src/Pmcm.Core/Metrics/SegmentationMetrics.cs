@@ -60,24 +60,7 @@ public static class SegmentationMetrics
     }
 
     /// <summary>Mask voxels with a 6-neighbour outside the mask or outside the volume (medpy's <c>mask ^ binary_erosion(mask)</c>).</summary>
-    public static bool[] Surface(bool[] mask, Shape3 shape)
-    {
-        var surface = new bool[mask.Length];
-        var (nx, ny, nz) = (shape.X, shape.Y, shape.Z);
-        Parallel.For(0, nx, x =>
-        {
-            for (var y = 0; y < ny; y++)
-            for (var z = 0; z < nz; z++)
-            {
-                var i = shape.Index(x, y, z);
-                if (!mask[i]) continue;
-                surface[i] =
-                    x == 0 || x == nx - 1 || y == 0 || y == ny - 1 || z == 0 || z == nz - 1 ||
-                    !mask[i - ny * nz] || !mask[i + ny * nz] || !mask[i - nz] || !mask[i + nz] || !mask[i - 1] || !mask[i + 1];
-            }
-        });
-        return surface;
-    }
+    public static bool[] Surface(bool[] mask, Shape3 shape) => Boundary.Inner(mask, shape, volumeEdgeIsOutside: true);
 
     /// <summary>numpy's <c>percentile(values, q)</c> with its default linear interpolation (sorts the array in place).</summary>
     public static double Percentile(double[] values, double q)

@@ -51,25 +51,7 @@ public static class SignedDistance
     /// Foreground voxels with a background voxel among their 6 face neighbours (skimage
     /// <c>find_boundaries(mode='inner')</c>). Outside the volume does not count as background.
     /// </summary>
-    public static bool[] InnerBoundary(bool[] mask, Shape3 shape)
-    {
-        var boundary = new bool[mask.Length];
-        var (nx, ny, nz) = (shape.X, shape.Y, shape.Z);
-        Parallel.For(0, nx, x =>
-        {
-            for (var y = 0; y < ny; y++)
-            for (var z = 0; z < nz; z++)
-            {
-                var i = shape.Index(x, y, z);
-                if (!mask[i]) continue;
-                boundary[i] =
-                    (x > 0 && !mask[i - ny * nz]) || (x < nx - 1 && !mask[i + ny * nz]) ||
-                    (y > 0 && !mask[i - nz]) || (y < ny - 1 && !mask[i + nz]) ||
-                    (z > 0 && !mask[i - 1]) || (z < nz - 1 && !mask[i + 1]);
-            }
-        });
-        return boundary;
-    }
+    public static bool[] InnerBoundary(bool[] mask, Shape3 shape) => Boundary.Inner(mask, shape, volumeEdgeIsOutside: false);
 
     private static (double Min, double Max) Range(double[] values)
     {
