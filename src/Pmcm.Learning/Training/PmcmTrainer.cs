@@ -41,7 +41,8 @@ public sealed class PmcmTrainer(TrainingOptions options)
 
         var data = TrainingData.Open(o.DataDirectory, files.Directory, o.Downsample);
         var split = DatasetSplit.Create(data.TrainList, data.TestList, new SplitOptions(o.Labeled, o.ValidationCount, RequireUnlabeled: TrainingMethods.UsesUnlabeled(o.Method)));
-        var trainingCases = split.TrainingCases;
+        // The supervised baseline samples labeled cases only.
+        var trainingCases = TrainingMethods.UsesUnlabeled(o.Method) ? split.TrainingCases : split.Labeled;
         var validationCases = split.Validation.Select(data.LoadLabeled).ToList();
 
         manual_seed(o.Seed);
@@ -63,7 +64,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
         }
         else
         {
-            var sampler = new TwoStreamBatchSampler(split.Labeled.Count, o.Sampler.UnlabeledPerBatch == 0 ? 0 : split.Unlabeled.Count, o.Sampler, (ulong)o.Seed);
+            var sampler = new TwoStreamBatchSampler(split.Labeled.Count, trainingCases.Count - split.Labeled.Count, o.Sampler, (ulong)o.Seed);
             state = new TrainingState(0, new BatchResumePoint(0, sampler.State), double.NaN, -1);
             log = TrainingLog.Create(files.Log);
             validationLog = TrainingLog.Create(files.ValidationLog);

@@ -87,4 +87,22 @@ public class PmcmTrainerTests
         Assert.False(string.IsNullOrEmpty(e.Term));
         Assert.Equal(good, File.ReadAllBytes(Path.Combine(run, "last.ckpt")));
     }
+
+    [Theory]
+    [InlineData("supervised", 4)] // every non-validation case labeled: the upper-bound row
+    [InlineData("mcnet", 2)]
+    public void BaselinesTrainThroughTheSameLoopAndReloadForInference(string methodName, int labeled)
+    {
+        using var temp = new TempDir();
+        var data = TinyDataset.Write(temp.File("data"));
+        var run = temp.File("run");
+        var method = TrainingMethods.Parse(methodName);
+        new PmcmTrainer(TinyDataset.Options(data, run, 2) with { Method = method, Labeled = labeled }).Run();
+
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
+        Assert.Equal(methodName, config.RootElement.GetProperty("method").GetString());
+        var model = Pmcm.Learning.Inference.ModelSource.Load(run);
+        Assert.Equal(method == TrainingMethod.Supervised ? typeof(VNet) : typeof(McNet), model.Net.GetType());
+        Assert.Equal(2, TrainingLog.Read(Path.Combine(run, "log.csv")).Count);
+    }
 }
