@@ -14,7 +14,7 @@ public sealed class SupervisedStep : ITrainingStep
     public SupervisedStep(VNet model, OptimizerOptions optimizer)
     {
         this.model = model;
-        Optimizer = optim.SGD(model.parameters(), optimizer.LearningRate, optimizer.Momentum, weight_decay: optimizer.WeightDecay);
+        Optimizer = optimizer.Sgd(model.parameters());
     }
 
     public SegmentationNet Network => model;
@@ -46,7 +46,7 @@ public sealed class McNetStep : ITrainingStep
     {
         this.model = model;
         this.ramp = ramp;
-        Optimizer = optim.SGD(model.parameters(), optimizer.LearningRate, optimizer.Momentum, weight_decay: optimizer.WeightDecay);
+        Optimizer = optimizer.Sgd(model.parameters());
     }
 
     public SegmentationNet Network => model;

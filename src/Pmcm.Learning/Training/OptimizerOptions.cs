@@ -1,10 +1,15 @@
 using System.Text.Json;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Training;
 
 /// <summary>SGD settings of ALGORITHM.md §7 (constant learning rate).</summary>
 public sealed record OptimizerOptions(double LearningRate = 0.01, double Momentum = 0.9, double WeightDecay = 1e-4)
 {
+    /// <summary>The SGD optimiser of these settings over the given parameters.</summary>
+    public SGD Sgd(IEnumerable<Parameter> parameters) => optim.SGD(parameters, LearningRate, Momentum, weight_decay: WeightDecay);
+
     /// <summary>Reads lr, momentum and weight_decay from a vectors <c>losses.json</c>, defaulting to the paper's.</summary>
     public static OptimizerOptions FromReference(JsonElement root)
     {

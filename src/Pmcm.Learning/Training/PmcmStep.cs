@@ -27,8 +27,7 @@ public sealed class PmcmStep : ITrainingStep
         this.sdfToSeg = sdfToSeg;
         this.lossOptions = lossOptions;
         var parameters = model.parameters().Concat(segToSdf.parameters()).Concat(sdfToSeg.parameters());
-        Optimizer = optim.SGD(parameters, optimizerOptions.LearningRate, optimizerOptions.Momentum,
-            weight_decay: optimizerOptions.WeightDecay);
+        Optimizer = optimizerOptions.Sgd(parameters);
     }
 
     public SGD Optimizer { get; }
