@@ -1,0 +1,47 @@
+using Pmcm.Learning.Experiments;
+using Pmcm.Learning.Tests.Training;
+using Pmcm.Learning.Training;
+
+namespace Pmcm.Learning.Tests.Experiments;
+
+public class ExperimentRunnerTests
+{
+    [Fact]
+    public void TinyGridRunsEachCellOnceAndWritesThePaperTable()
+    {
+        using var temp = new TempDir();
+        var data = TinyDataset.Write(temp.File("data"));
+        var grid = new ExperimentOptions(
+            TinyDataset.Options(data, temp.File("experiment"), 2),
+            [TrainingMethod.Supervised, TrainingMethod.Pmcm],
+            LabeledCount.ParseList("2,all"),
+            [5]);
+        // "all" labeled applies to the supervised baseline only: three cells, not four.
+        Assert.Equal(["supervised-labeled2-seed5", "supervised-labeledall-seed5", "pmcm-labeled2-seed5"], grid.Cells().Select(c => c.Name));
+
+        var results = new ExperimentRunner(grid).Run();
+        Assert.Equal(3, results.Count);
+        Assert.All(results, r => Assert.Equal(2, r.Scores.Count)); // the 2 validation cases, never the test list
+        Assert.Equal(4, results.Single(r => r.Labeled == "all").LabeledCases);
+
+        var rows = ExperimentReport.Rows(results);
+        var markdown = ExperimentReport.Markdown(rows);
+        Assert.Contains("| supervised | 4 |", markdown);
+        Assert.Contains("| pmcm | 2 |", markdown);
+        Assert.Equal(4, ExperimentReport.Csv(rows).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+
+        // A second run finds every cell finished and trains nothing.
+        var skipped = new List<string>();
+        var again = new ExperimentRunner(grid) { Log = skipped.Add }.Run();
+        Assert.Equal(3, skipped.Count(line => line.EndsWith("finished earlier, skipped", StringComparison.Ordinal)));
+        Assert.Equal(results.Select(r => r.Scores[0].Dice), again.Select(r => r.Scores[0].Dice));
+    }
+
+    [Fact]
+    public void LabeledCountsAreNumbersOrAll()
+    {
+        Assert.Equal([new LabeledCount(8), LabeledCount.All], LabeledCount.ParseList("8, all"));
+        var error = Assert.Throws<Pmcm.Core.PmcmException>(() => LabeledCount.ParseList("8,many"));
+        Assert.Contains("'many'", error.Message);
+    }
+}
