@@ -24,6 +24,8 @@ public sealed class ExperimentRunner(ExperimentOptions options)
 
     public IReadOnlyList<ExperimentResult> Run(CancellationToken cancellation = default)
     {
+        // Bad data fails before any cell starts, not inside the first run.
+        TrainingData.Open(options.Template.DataDirectory, options.OutDirectory, options.Template.Downsample);
         var results = new List<ExperimentResult>();
         foreach (var cell in options.Cells())
         {
