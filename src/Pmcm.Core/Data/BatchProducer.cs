@@ -6,8 +6,10 @@ namespace Pmcm.Core.Data;
 
 /// <summary>
 /// Prepares training batches on a background task while the current step runs: asks the sampler for
-/// the next indices, loads each case once (then serves it from memory), augments and crops it, and
-/// packs the batch into contiguous arrays. At most <see cref="BatchProducerOptions.QueueDepth"/> batches
+/// the next indices, takes each case from memory, augments and crops it, and packs the batch into
+/// contiguous arrays. Every case is loaded once, by a preloader that starts with the producer and decodes
+/// cases on all cores in parallel (decoding, shrinking and the SDF cost far more than a step at CPU scale),
+/// so the stream reaches its steady rate within its first batches instead of after every case was seen. At most <see cref="BatchProducerOptions.QueueDepth"/> batches
 /// wait in the queue.
 /// The result does not depend on timing: the sampler is only advanced here, in batch order, and each
 /// sample's augmentation draws come from its own stream keyed by (seed, batch index, slot).
@@ -20,7 +22,9 @@ public sealed class BatchProducer : IDisposable
     private readonly TwoStreamBatchSampler _sampler;
     private readonly TrainingAugmentation _augmentation;
     private readonly BatchProducerOptions _options;
-    private readonly Sample?[] _cache;
+    private readonly Lazy<Sample>[] _cases;
+    private readonly Thread[] _preloaders;
+    private int _nextToPreload;
     private readonly Channel<TrainingBatch> _queue;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _worker;
@@ -28,7 +32,7 @@ public sealed class BatchProducer : IDisposable
     private bool _disposed;
 
     /// <param name="caseNames">Names in the sampler's index space (labeled first, see <see cref="DatasetSplit.TrainingCases"/>).</param>
-    /// <param name="loadCase">Loads case i (called at most once per case, on the producer's thread).</param>
+    /// <param name="loadCase">Loads case i (called at most once per case, from several threads at once).</param>
     /// <param name="sampler">Owned and advanced by the producer from now on.</param>
     /// <param name="firstBatch">Index of the first batch to produce (0, or <see cref="BatchResumePoint.NextBatch"/>).</param>
     public BatchProducer(
@@ -49,13 +53,20 @@ public sealed class BatchProducer : IDisposable
         _sampler = sampler;
         _augmentation = augmentation;
         _options = options;
-        _cache = new Sample?[caseNames.Count];
+        _cases = Enumerable.Range(0, caseNames.Count)
+            .Select(i => new Lazy<Sample>(() => LoadChecked(i), LazyThreadSafetyMode.ExecutionAndPublication))
+            .ToArray();
         _queue = Channel.CreateBounded<TrainingBatch>(new BoundedChannelOptions(options.QueueDepth)
         {
             SingleReader = true,
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
+        // Dedicated threads, not the thread pool: loads are long and the pool grows too slowly for them.
+        _preloaders = Enumerable.Range(0, Math.Min(Environment.ProcessorCount, caseNames.Count))
+            .Select(_ => new Thread(() => Preload(_stop.Token)) { IsBackground = true, Name = "case preloader" })
+            .ToArray();
+        foreach (var thread in _preloaders) thread.Start();
         _worker = Task.Run(() => ProduceAsync(firstBatch, _stop.Token));
     }
 
@@ -93,6 +104,7 @@ public sealed class BatchProducer : IDisposable
         {
             // The worker was stopped while waiting for queue space: the expected way to end.
         }
+        foreach (var thread in _preloaders) thread.Join();
         _stop.Dispose();
     }
 
@@ -147,13 +159,36 @@ public sealed class BatchProducer : IDisposable
             new BatchResumePoint(index + 1, _sampler.State));
     }
 
-    private Sample Load(int caseIndex)
+    /// <summary>The case from memory; if the preloader has not reached it yet, it is loaded here (once).</summary>
+    private Sample Load(int caseIndex) => _cases[caseIndex].Value;
+
+    /// <summary>
+    /// One preloading thread: takes the next case not yet claimed, in index order, until all are loaded.
+    /// A failure stays in the case's <see cref="Lazy{T}"/>, which rethrows it to the producer when a batch
+    /// first needs that case, so the error names the batch as before.
+    /// </summary>
+    private void Preload(CancellationToken stop)
     {
-        if (_cache[caseIndex] is { } cached) return cached;
+        for (var i = Interlocked.Increment(ref _nextToPreload) - 1; i < _cases.Length && !stop.IsCancellationRequested;
+             i = Interlocked.Increment(ref _nextToPreload) - 1)
+        {
+            try
+            {
+                _ = _cases[i].Value;
+            }
+            catch (Exception)
+            {
+                // Reported by Load when the case is used.
+            }
+        }
+    }
+
+    private Sample LoadChecked(int caseIndex)
+    {
         var sample = _loadCase(caseIndex);
         if (caseIndex < _sampler.LabeledCount && sample.Label is null)
             throw new PmcmException("labeled case has no label");
-        return _cache[caseIndex] = sample;
+        return sample;
     }
 
     private static Exception Describe(Exception e, string caseName, long batch) => e is PmcmException

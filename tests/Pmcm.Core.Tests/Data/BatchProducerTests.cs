@@ -76,6 +76,35 @@ public class BatchProducerTests
     }
 
     [Fact]
+    public void Cases_are_loaded_ahead_of_need_and_in_parallel()
+    {
+        // Every case is slow to load; the first batch needs only a few, yet all get loaded, several at a time.
+        var loads = new int[Names.Length];
+        var running = 0;
+        var mostAtOnce = 0;
+        using var producer = Create(i =>
+        {
+            var now = Interlocked.Increment(ref running);
+            InterlockedMax(ref mostAtOnce, now);
+            Thread.Sleep(40);
+            Interlocked.Decrement(ref running);
+            Interlocked.Increment(ref loads[i]);
+            return Load(i);
+        });
+        producer.Next();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (loads.Sum() < Names.Length && DateTime.UtcNow < deadline) Thread.Sleep(10);
+        Assert.All(loads, n => Assert.Equal(1, n));
+        if (Environment.ProcessorCount > 1) Assert.True(mostAtOnce > 1, $"at most {mostAtOnce} case loaded at a time");
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        for (var seen = Volatile.Read(ref target); value > seen; seen = Volatile.Read(ref target))
+            if (Interlocked.CompareExchange(ref target, value, seen) == seen) return;
+    }
+
+    [Fact]
     public void Resuming_from_a_batch_continues_the_stream_exactly()
     {
         using var producer = Create(Load);
