@@ -25,11 +25,12 @@ public sealed class TrainingOptionSet(string outDescription)
     private readonly Option<string> device = new("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
     private readonly Option<int?> threads = new("--threads") { Description = "CPU threads (default: every core)" };
     private readonly Option<string> ramp = new("--ramp") { Description = "Consistency ramp-up: scaled (full at 40 % of the run) or reference (full at iteration 6000)", DefaultValueFactory = _ => "scaled" };
+    private readonly Option<int?> bnRecalibration = new("--bn-recalibration") { Description = "Recompute BatchNorm statistics over N batches of training crops (dropout off) before each validation; 0 = off" };
     private readonly Option<int> downsample = new("--downsample") { Description = "Shrink volumes by this integer factor when loading (images trilinear, labels nearest)", DefaultValueFactory = _ => 1 };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { data, output, preset, iterations, patch, batch, labeledBatch, filters, lr, valEvery, validation, device, threads, ramp, downsample })
+        foreach (var option in new Option[] { data, output, preset, iterations, patch, batch, labeledBatch, filters, lr, valEvery, validation, device, threads, ramp, downsample, bnRecalibration })
             command.Options.Add(option);
     }
 
@@ -50,6 +51,7 @@ public sealed class TrainingOptionSet(string outDescription)
             Threads = parse.GetValue(threads),
             Ramp = ParseRamp(parse.GetValue(ramp)!),
             Downsample = parse.GetValue(downsample),
+            BatchNormRecalibration = parse.GetValue(bnRecalibration) ?? defaults.BatchNormRecalibration,
         };
     }
 

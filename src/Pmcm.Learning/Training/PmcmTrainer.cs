@@ -51,8 +51,11 @@ public sealed class PmcmTrainer(TrainingOptions options)
         var step = TrainingMethods.CreateStep(o.Method, model, o.Loss, o.Optimizer);
         foreach (var module in step.Modules.Values) module.to(device);
 
-        Sample Load(int i) => data.LoadSample(trainingCases[i], labeled: i < split.Labeled.Count);
+        // Each case is loaded once, for the batch stream and the BatchNorm recalibration alike.
+        var cases = trainingCases.Select((name, i) => new Lazy<Sample>(() => data.LoadSample(name, labeled: i < split.Labeled.Count))).ToArray();
+        Sample Load(int i) => cases[i].Value;
         var augmentation = new TrainingAugmentation(o.Augmentation);
+        var recalibration = new BatchNormRecalibration(trainingCases.Count, Load, augmentation, o.BatchNormRecalibration, o.BatchSize, (ulong)o.Seed);
         var producerOptions = new BatchProducerOptions(AugmentationSeed: (ulong)o.Seed);
         TrainingState state;
         TrainingLog log, validationLog;
@@ -92,6 +95,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
             var validate = (o.ValidateEvery > 0 && done % o.ValidateEvery == 0) || done == o.Iterations;
             if (validate)
             {
+                recalibration.Apply(model, device);
                 if (validationCases.Count > 0)
                 {
                     var summary = MetricSummary.Of(Validation.Score(validationCases, predictor, o.Window));

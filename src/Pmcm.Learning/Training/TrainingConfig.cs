@@ -37,6 +37,7 @@ public static class TrainingConfig
         ["threads"] = o.Threads,
         ["ramp"] = o.Ramp.ToString().ToLowerInvariant(),
         ["ramp_iterations_per_step"] = o.Loss.Ramp.IterationsPerStep,
+        ["bn_recalibration"] = o.BatchNormRecalibration,
         ["split"] = new JsonObject
         {
             ["labeled"] = new JsonArray(split.Labeled.Select(n => (JsonNode?)n).ToArray()),

@@ -46,6 +46,11 @@ public sealed record TrainingOptions
     public TrainingMethod Method { get; init; } = TrainingMethod.Pmcm;
     /// <summary>Integer factor by which volumes are shrunk when loaded (1 = native grid); metrics are then on that grid.</summary>
     public int Downsample { get; init; } = 1;
+    /// <summary>
+    /// Batches of training crops over which BatchNorm running statistics are recomputed (dropout off) before each
+    /// validation and checkpoint; 0 keeps the reference's running averages (see <see cref="BatchNormRecalibration"/>).
+    /// </summary>
+    public int BatchNormRecalibration { get; init; }
 
     public static TrainingOptions For(TrainingPreset preset, string dataDirectory, string runDirectory) => preset switch
     {
@@ -82,6 +87,7 @@ public sealed record TrainingOptions
         Require(Patch.X % 16 == 0 && Patch.Y % 16 == 0 && Patch.Z % 16 == 0, $"--patch {Patch} must be a multiple of 16 on every axis (four down-sampling levels)");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), $"--lr {LearningRate} must be a positive number");
         Require(ValidateEvery >= 0, $"--val-every {ValidateEvery} must not be negative");
+        Require(BatchNormRecalibration >= 0, $"--bn-recalibration {BatchNormRecalibration} must not be negative");
         Require(Stride.X > 0 && Stride.Y > 0 && Stride.Z > 0, $"stride {Stride} must be positive");
     }
 
