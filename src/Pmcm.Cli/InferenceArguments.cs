@@ -19,7 +19,7 @@ public sealed class InferenceArguments
         Required = true,
     };
     public Option<string?> Patch { get; } = new("--patch") { Description = "Window size X,Y,Z (default: the run's, or 112,112,80 for a bare checkpoint)" };
-    public Option<string?> Stride { get; } = new("--stride") { Description = "Window stride X,Y,Z (default: the run's, or 18,18,4 for a bare checkpoint)" };
+    public Option<string?> Stride { get; } = new("--stride") { Description = "Window stride X,Y,Z, at most the patch (default: the run's, or 18,18,4 for a bare checkpoint, capped at the patch)" };
     public Option<bool> Lcc { get; } = new("--lcc") { Description = "Keep only the largest connected component of the mask" };
     public Option<bool> Tta { get; } = new("--tta") { Description = "Test-time augmentation: average with the predictions of the windows mirrored along X, Y and Z" };
     public Option<bool> Gaussian { get; } = new("--gaussian") { Description = "Blend overlapping windows with Gaussian weights instead of a plain average" };

@@ -7,6 +7,7 @@ using Pmcm.Core.Data;
 using Pmcm.Core.IO;
 using Pmcm.Core.Metrics;
 using Pmcm.Core.Volumes;
+using Pmcm.Learning.Inference;
 using Spectre.Console;
 
 namespace Pmcm.Cli.Commands;
@@ -14,7 +15,8 @@ namespace Pmcm.Cli.Commands;
 /// <summary>
 /// `pmcm eval --model RUN|PTH --data DIR [--list L] [inference options] [--json] [--save-predictions DIR]`:
 /// segments every listed case by sliding windows and scores it against its label as the paper does
-/// (Dice, Jaccard, HD95, ASD in voxels; mean ± std over cases; empty predictions score 0).
+/// (Dice, Jaccard, HD95, ASD in voxels; mean ± std over cases; empty predictions score 0). Cases are first shrunk
+/// as the run's training shrank them (its downsampling factor), and scored on that grid.
 /// </summary>
 public static class EvalCommand
 {
@@ -24,8 +26,8 @@ public static class EvalCommand
     {
         var inference = new InferenceArguments();
         var data = new Option<string>("--data") { Description = "Data folder in the community layout (<case>/mri_norm2.h5 or <case>_norm.h5)", Required = true };
-        var list = new Option<string?>("--list") { Description = "Case list file (default: DATA/test.list, else every case in DATA)" };
-        var save = new Option<string?>("--save-predictions") { Description = "Write each predicted mask to DIR/<case>.nii.gz" };
+        var list = new Option<string?>("--list") { Description = "Case list file, relative to DATA (default: DATA/test.list, else every case in DATA)" };
+        var save = new Option<string?>("--save-predictions") { Description = "Write each predicted mask to DIR/<case>.nii.gz, on the grid it was scored on" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
         var command = new Command("eval", "Evaluate a trained model on labelled cases: Dice, Jaccard, HD95, ASD per case and mean ± std")
         {
@@ -39,12 +41,14 @@ public static class EvalCommand
             var saveFolder = parse.GetValue(save);
 
             var scores = new List<(string Name, SegmentationScores Scores)>();
+            double[]? spacing = null;
             using (var progress = new TerminalProgress(cases.Count, "cases"))
             {
                 foreach (var (name, path) in cases)
                 {
-                    var item = H5Case.Read(path);
+                    var item = TrainingGrid.Shrink(H5Case.Read(path), model.Downsample);
                     if (item.Label is null) throw new PmcmException($"{path}: no '{H5Case.LabelName}' dataset to score against");
+                    spacing ??= item.Image.Geometry.Spacing;
                     var result = inferer.Segment(item.Image);
                     var prediction = new bool[result.Mask.Length];
                     for (var i = 0; i < prediction.Length; i++) prediction[i] = result.Mask[i] != 0;
@@ -60,12 +64,13 @@ public static class EvalCommand
             var summary = MetricSummary.Of(scores.Select(s => s.Scores).ToList());
             if (parse.GetValue(json))
             {
-                Console.WriteLine(Json(scores, summary, model.WeightsPath, csvPath));
+                Console.WriteLine(Json(scores, summary, model, spacing!, csvPath));
                 return 0;
             }
             Ui.Out().Write(Table(scores, summary));
             // Plain lines, so that long paths are never wrapped into something that cannot be copied.
             Console.WriteLine($"model: {model.WeightsPath}");
+            Console.WriteLine($"scored on the training grid: downsample {model.Downsample}, voxel spacing {Spacing(spacing!)} (in the input's units)");
             Console.WriteLine($"per-case scores written to {csvPath}");
             if (saveFolder is not null) Console.WriteLine($"predictions written to {Path.GetFullPath(saveFolder)}");
             return 0;
@@ -73,7 +78,9 @@ public static class EvalCommand
         return command;
     }
 
-    private static string Json(List<(string Name, SegmentationScores Scores)> scores, MetricSummary summary, string weights, string csvPath)
+    private static string Spacing(double[] spacing) => string.Join(" × ", spacing.Select(v => v.ToString("G6", CultureInfo.InvariantCulture)));
+
+    private static string Json(List<(string Name, SegmentationScores Scores)> scores, MetricSummary summary, LoadedModel model, double[] spacing, string csvPath)
     {
         Dictionary<string, double> Pick(Func<Statistic, double> value) => new()
         {
@@ -84,7 +91,9 @@ public static class EvalCommand
         };
         return JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            ["model"] = weights,
+            ["model"] = model.WeightsPath,
+            ["downsample"] = model.Downsample,
+            ["grid_spacing"] = spacing,
             ["cases"] = scores.Select(s => new Dictionary<string, object>
             {
                 ["case"] = s.Name,

@@ -11,7 +11,8 @@ namespace Pmcm.Cli.Commands;
 /// <summary>
 /// `pmcm predict --model RUN|PTH --input FILE|DIR --output FILE|DIR [--overlay PNG|DIR] [inference options] [--json]`:
 /// segments new scans (NIfTI, NRRD, or the `image` dataset of an .h5) and writes uint8 masks on each scan's
-/// grid and geometry. A folder of scans gives a folder of masks, HDF5 inputs becoming .nii.gz (HDF5 keeps no geometry).
+/// grid and geometry; a model trained on shrunk volumes segments the scan shrunk the same way and its probabilities
+/// are brought back trilinearly to the scan's grid. A folder of scans gives a folder of masks, HDF5 inputs becoming .nii.gz (HDF5 keeps no geometry).
 /// </summary>
 public static class PredictCommand
 {
@@ -34,7 +35,7 @@ public static class PredictCommand
                 foreach (var (scanPath, maskPath, overlayPath) in jobs)
                 {
                     var scan = VolumeIO.Read(scanPath);
-                    var result = inferer.Segment(scan);
+                    var result = inferer.Segment(scan, model.Downsample);
                     VolumeIO.Write(maskPath, MaskVolume.From(result.Mask, scan));
                     if (overlayPath is not null) OverlayRenderer.Write(overlayPath, scan, result.Mask);
                     written.Add(new Dictionary<string, object?>
@@ -52,7 +53,7 @@ public static class PredictCommand
 
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["model"] = model.WeightsPath, ["scans"] = written }, Ui.Json));
+                Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["model"] = model.WeightsPath, ["downsample"] = model.Downsample, ["scans"] = written }, Ui.Json));
                 return 0;
             }
             var table = new Table().AddColumn("input").AddColumn("mask").AddColumn(new TableColumn("foreground voxels").RightAligned()).AddColumn(new TableColumn("windows").RightAligned());

@@ -3,5 +3,9 @@ using Pmcm.Learning.Networks;
 
 namespace Pmcm.Learning.Inference;
 
-/// <summary>A network with its weights, the window geometry to run it with, and the file the weights came from.</summary>
-public sealed record LoadedModel(SegmentationNet Net, Shape3 Patch, Shape3 Stride, string WeightsPath, string? RunDirectory);
+/// <summary>
+/// A network with its weights, the window geometry to run it with, the factor by which its training shrank the
+/// volumes (<see cref="Downsample"/>; inputs are shrunk the same way before the windows slide), and the file the
+/// weights came from.
+/// </summary>
+public sealed record LoadedModel(SegmentationNet Net, Shape3 Patch, Shape3 Stride, string WeightsPath, string? RunDirectory, int Downsample = 1);

@@ -1,4 +1,5 @@
 using Pmcm.Core;
+using Pmcm.Core.Volumes;
 using Pmcm.Learning.Checkpoints;
 using Pmcm.Learning.Networks;
 using Pmcm.Learning.Training;
@@ -36,7 +37,8 @@ public static class ModelSource
                       ?? throw new PmcmException($"{folder}: run folder has neither {BestWeights} nor {LastWeights}");
         var net = Build(config.Method, config.NFilters, config.Classes);
         PyTorchStateDict.Load(net, weights);
-        return new LoadedModel(net, options.Patch ?? config.Patch, options.Stride ?? config.Stride, weights, folder);
+        var (patch, stride) = Window(options, config.Patch, config.Stride);
+        return new LoadedModel(net, patch, stride, weights, folder, config.Downsample);
     }
 
     private static LoadedModel FromCheckpoint(string file, ModelSourceOptions options)
@@ -49,12 +51,25 @@ public static class ModelSource
                 : TrainingMethod.Supervised;
             var net = Build(method, OutChannels(file, tensors, FirstConvolution), OutChannels(file, tensors, SegmentationHead));
             PyTorchStateDict.Load(net, tensors, file);
-            return new LoadedModel(net, options.Patch ?? ModelSourceOptions.Fallback.Patch, options.Stride ?? ModelSourceOptions.Fallback.Stride, file, null);
+            var (patch, stride) = Window(options, ModelSourceOptions.Fallback.Patch, ModelSourceOptions.Fallback.Stride);
+            return new LoadedModel(net, patch, stride, file, null);
         }
         finally
         {
             foreach (var t in tensors.Values) t.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The window: a given patch or stride wins; a default stride never exceeds the patch (so a small patch keeps
+    /// every voxel covered), and a given one that does is refused.
+    /// </summary>
+    private static (Shape3 Patch, Shape3 Stride) Window(ModelSourceOptions options, Shape3 patch, Shape3 stride)
+    {
+        var p = options.Patch ?? patch;
+        if (options.Stride is not { } given) return (p, stride.AtMost(p));
+        if (given.Exceeds(p)) throw new PmcmException($"stride {given} exceeds the patch {p}: voxels between windows would get no prediction");
+        return (p, given);
     }
 
     private static int OutChannels(string file, Dictionary<string, Tensor> tensors, string key)

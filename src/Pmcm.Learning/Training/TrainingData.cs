@@ -60,7 +60,7 @@ public sealed class TrainingData
     public Sample LoadSample(string name, bool labeled)
     {
         var path = CasePath(name);
-        var c = Shrunk(H5Case.Read(path));
+        var c = TrainingGrid.Shrink(H5Case.Read(path), downsample);
         if (labeled && c.Label is null) throw new PmcmException($"{path}: labeled case has no '{H5Case.LabelName}' dataset");
         var label = labeled ? Binary(c.Label!) : null;
         var sdf = labeled ? (c.Sdf?.Data ?? CachedSdf(name, c.Label!)) : null;
@@ -71,16 +71,10 @@ public sealed class TrainingData
     public LabeledCase LoadLabeled(string name)
     {
         var path = CasePath(name);
-        var c = Shrunk(H5Case.Read(path));
+        var c = TrainingGrid.Shrink(H5Case.Read(path), downsample);
         if (c.Label is null) throw new PmcmException($"{path}: case has no '{H5Case.LabelName}' dataset to validate against");
         return new LabeledCase(name, c.Image, Binary(c.Label));
     }
-
-    /// <summary>The case on the training grid; a stored SDF is dropped when shrinking, as it must be recomputed on the new grid.</summary>
-    private H5Case Shrunk(H5Case c) => downsample == 1
-        ? c
-        : new H5Case(Resampling.Shrink(c.Image, downsample, nearest: false),
-            c.Label is null ? null : Resampling.Shrink(c.Label, downsample, nearest: true), null);
 
     private float[] CachedSdf(string name, Volume label)
     {

@@ -36,7 +36,7 @@ public sealed record TrainingOptions
     public int ValidateEvery { get; init; } = 400;
     /// <summary>Cases held out at the end of train.list; null = <see cref="SplitOptions.DefaultValidationCount"/>.</summary>
     public int? ValidationCount { get; init; }
-    /// <summary>Sliding-window stride used for validation (LA 18,18,4; Pancreas 16,16,16).</summary>
+    /// <summary>Sliding-window stride used for validation (LA 18,18,4; Pancreas 16,16,16); capped at the patch in <see cref="Window"/>.</summary>
     public Shape3 Stride { get; init; } = new(18, 18, 4);
     public string Device { get; init; } = "cpu";
     /// <summary>libtorch intra-op threads; null = every core.</summary>
@@ -99,5 +99,6 @@ public sealed record TrainingOptions
 
     public AugmentationOptions Augmentation => new(Patch, RotateFlip);
 
-    public SlidingWindowOptions Window => new(Patch, Stride);
+    /// <summary>Validation windows; the stride never exceeds the patch, so a small patch still covers every voxel.</summary>
+    public SlidingWindowOptions Window => new(Patch, Stride.AtMost(Patch));
 }

@@ -54,7 +54,22 @@ public sealed class ModelSourceTests : IDisposable
         Assert.Equal(_dir, fromBest.RunDirectory);
         Assert.Equal(new Shape3(32, 16, 48), fromBest.Patch);
         Assert.Equal(new Shape3(6, 6, 3), fromBest.Stride);
+        Assert.Equal(1, fromBest.Downsample);
         AssertSameWeights(best, fromBest.Net);
+    }
+
+    [Fact]
+    public void RunFolderGivesTheTrainingDownsampleAndTheFullStrideCappedAtThePatch()
+    {
+        PyTorchStateDict.Save(new PmcmNet(new PmcmNetOptions { NFilters = 2 }), Path.Combine(_dir, "best.pth"));
+        File.WriteAllText(Path.Combine(_dir, "config.json"),
+            """{"n_filters": 2, "classes": 2, "patch": [32, 16, 48], "stride_xy": 40, "stride_y": 5, "stride_z": 3, "downsample": 2}""");
+        var loaded = ModelSource.Load(_dir);
+        Assert.Equal(2, loaded.Downsample);
+        Assert.Equal(new Shape3(32, 5, 3), loaded.Stride);
+        Assert.Equal(new Shape3(8, 8, 8), ModelSource.Load(_dir, new ModelSourceOptions(Stride: new Shape3(8, 8, 8))).Stride);
+        var e = Assert.Throws<PmcmException>(() => ModelSource.Load(_dir, new ModelSourceOptions(Patch: new Shape3(16, 16, 16), Stride: new Shape3(17, 8, 8))));
+        Assert.Contains("exceeds the patch", e.Message);
     }
 
     [Theory]
