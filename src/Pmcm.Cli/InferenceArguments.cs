@@ -15,7 +15,7 @@ public sealed class InferenceArguments
 {
     public Option<string> Model { get; } = new("--model")
     {
-        Description = "Training run folder (config.json + best.pth/last.pth) or a PyTorch state_dict .pth (the authors' or Pmcm's)",
+        Description = "Training run folder (run.json + best.pth/last.pth) or a PyTorch state_dict .pth (the authors' or Pmcm's)",
         Required = true,
     };
     public Option<string?> Patch { get; } = new("--patch") { Description = "Window size X,Y,Z (default: the run's, or 112,112,80 for a bare checkpoint)" };

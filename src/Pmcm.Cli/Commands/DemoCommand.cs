@@ -4,6 +4,7 @@ using Pmcm.Core.IO;
 using Pmcm.Core.Metrics;
 using Pmcm.Core.Synthetic;
 using Pmcm.Learning;
+using Pmcm.Core.Runs;
 using Pmcm.Learning.Checkpoints;
 using Pmcm.Learning.Networks;
 using Pmcm.Learning.Training;

@@ -3,7 +3,9 @@ using System.Text.Json;
 using Pmcm.Core;
 using Pmcm.Core.Data;
 using Pmcm.Core.IO;
-using Pmcm.Learning.Checkpoints;
+using Pmcm.Core.Inference;
+using Pmcm.Core.Runs;
+using Pmcm.Learning.Inference;
 using Pmcm.Learning.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -66,18 +68,16 @@ public sealed class ExperimentRunner(ExperimentOptions options)
 
     private static ExperimentResult Evaluate(ExperimentCell cell, TrainingOptions run, TrainingSummary summary, double seconds)
     {
-        var files = new RunFiles(run.RunDirectory);
-        var data = TrainingData.Open(run.DataDirectory, run.RunDirectory, run.Downsample);
-        var split = DatasetSplit.Create(data.TrainList, data.TestList,
-            new SplitOptions(run.Labeled, run.ValidationCount, RequireUnlabeled: TrainingMethods.UsesUnlabeled(run.Method)));
+        var model = ModelSource.Load(run.RunDirectory);
+        using var network = model.Net;
+        var split = model.Record!.Split ?? throw new PmcmException($"{run.RunDirectory}: the run record names no split");
         if (split.Validation.Count == 0) throw new PmcmException("the experiment needs validation cases to score runs on");
-        using var network = TrainingMethods.CreateNetwork(run.Method, run.Network);
-        PyTorchStateDict.Load(network, File.Exists(files.BestWeights) ? files.BestWeights : files.LastWeights);
-        var device = TorchRuntime.ResolveDevice(run.Device);
+        var data = TrainingData.Open(model.Record.Data ?? run.DataDirectory, run.RunDirectory, model.Downsample);
+        var device = TorchRuntime.ResolveDevice(model.Record.Device);
         network.to(device);
         var cases = split.Validation.Select(data.LoadLabeled).ToList();
-        var scores = Validation.Score(cases, Decoder1Windows.Create(network, run.Patch, device), run.Window);
-        return new ExperimentResult(TrainingMethods.Name(cell.Method), cell.Labeled.ToString(), cell.Seed, run.Labeled,
+        var scores = Validation.Score(cases, Decoder1Windows.Create(network, model.Patch, device), new SlidingWindowOptions(model.Patch, model.Stride));
+        return new ExperimentResult(TrainingMethods.Name(cell.Method), cell.Labeled.ToString(), cell.Seed, model.Record.Labeled,
             split.Validation, scores, seconds, summary.BestIteration);
     }
 

@@ -1,4 +1,5 @@
 using Pmcm.Core;
+using Pmcm.Core.Runs;
 using Pmcm.Core.Volumes;
 using Pmcm.Learning.Checkpoints;
 using Pmcm.Learning.Networks;
@@ -8,16 +9,13 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Inference;
 
 /// <summary>
-/// Loads a network for inference from either a training run folder (config.json plus best.pth, or last.pth
-/// when there is no best) or a bare PyTorch state_dict file — the authors' or Pmcm's — whose network kind and
+/// Loads a network for inference from either a training run folder (its <see cref="RunRecord"/> plus best.pth, or
+/// last.pth when there is no best) or a bare PyTorch state_dict file — the authors' or Pmcm's — whose network kind and
 /// size are read off the weights' keys and shapes (PMCM has SDF heads, MC-Net a second decoder without them,
 /// the supervised V-Net no second decoder).
 /// </summary>
 public static class ModelSource
 {
-    public const string BestWeights = "best.pth";
-    public const string LastWeights = "last.pth";
-
     // Weights whose shapes reveal the network size: first convolution (n_filters out) and decoder 1's head (classes out).
     private const string FirstConvolution = "encoder.block_one.conv.0.weight";
     private const string SegmentationHead = "decoder1.out_conv.weight";
@@ -32,13 +30,14 @@ public static class ModelSource
 
     private static LoadedModel FromRun(string folder, ModelSourceOptions options)
     {
-        var config = RunConfig.Read(Path.Combine(folder, RunConfig.FileName));
-        var weights = new[] { BestWeights, LastWeights }.Select(n => Path.Combine(folder, n)).FirstOrDefault(File.Exists)
-                      ?? throw new PmcmException($"{folder}: run folder has neither {BestWeights} nor {LastWeights}");
-        var net = Build(config.Method, config.NFilters, config.Classes);
+        var record = RunRecord.ReadFolder(folder);
+        var files = new RunFiles(folder);
+        var weights = new[] { files.BestWeights, files.LastWeights }.FirstOrDefault(File.Exists)
+                      ?? throw new PmcmException($"{folder}: run folder has neither {Path.GetFileName(files.BestWeights)} nor {Path.GetFileName(files.LastWeights)}");
+        var net = Build(TrainingMethods.Parse(record.Method), record.NFilters, record.Classes);
         PyTorchStateDict.Load(net, weights);
-        var (patch, stride) = Window(options, config.Patch, config.Stride);
-        return new LoadedModel(net, patch, stride, weights, folder, config.Downsample);
+        var (patch, stride) = Window(options, record.Patch, record.Stride);
+        return new LoadedModel(net, patch, stride, weights, folder, record.Downsample, record);
     }
 
     private static LoadedModel FromCheckpoint(string file, ModelSourceOptions options)

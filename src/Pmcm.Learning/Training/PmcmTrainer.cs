@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Pmcm.Core.Data;
 using Pmcm.Core.Metrics;
+using Pmcm.Core.Runs;
 using Pmcm.Core.Transforms;
 using Pmcm.Learning.Checkpoints;
 using Pmcm.Learning.Losses;
@@ -40,7 +41,9 @@ public sealed class PmcmTrainer(TrainingOptions options)
         Directory.CreateDirectory(files.Directory);
 
         var data = TrainingData.Open(o.DataDirectory, files.Directory, o.Downsample);
-        var split = DatasetSplit.Create(data.TrainList, data.TestList, new SplitOptions(o.Labeled, o.ValidationCount, RequireUnlabeled: TrainingMethods.UsesUnlabeled(o.Method)));
+        // A resumed run keeps the cases its record names.
+        var split = (resume ? RunRecord.ReadFolder(files.Directory).Split : null)
+                    ?? DatasetSplit.Create(data.TrainList, data.TestList, new SplitOptions(o.Labeled, o.ValidationCount, RequireUnlabeled: TrainingMethods.UsesUnlabeled(o.Method)));
         // The supervised baseline samples labeled cases only.
         var trainingCases = TrainingMethods.UsesUnlabeled(o.Method) ? split.TrainingCases : split.Labeled;
         var validationCases = split.Validation.Select(data.LoadLabeled).ToList();
@@ -69,7 +72,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
             log = TrainingLog.Create(files.Log);
             validationLog = TrainingLog.Create(files.ValidationLog);
         }
-        TrainingConfig.Write(files.Config, o, split);
+        o.Record(split).Write(files.Record);
 
         using var producer = BatchProducer.Resume(trainingCases, Load, state.ResumePoint, augmentation, producerOptions);
         var predictor = Decoder1Windows.Create(model, o.Patch, device);

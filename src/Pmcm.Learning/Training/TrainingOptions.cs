@@ -1,6 +1,7 @@
 using Pmcm.Core;
 using Pmcm.Core.Data;
 using Pmcm.Core.Inference;
+using Pmcm.Core.Runs;
 using Pmcm.Core.Transforms;
 using Pmcm.Core.Volumes;
 using Pmcm.Learning.Losses;
@@ -10,7 +11,7 @@ namespace Pmcm.Learning.Training;
 
 /// <summary>
 /// Everything a training run depends on, resolved (ALGORITHM.md §6–7). <see cref="For"/> gives the paper's
-/// settings per preset; the CLI overrides single fields with <c>with</c>. Written to the run's config.json.
+/// settings per preset; the CLI overrides single fields with <c>with</c>. Written as the run's <see cref="RunRecord"/>.
 /// </summary>
 public sealed record TrainingOptions
 {
@@ -98,6 +99,35 @@ public sealed record TrainingOptions
     public SamplerOptions Sampler => new(LabeledBatchSize, TrainingMethods.UsesUnlabeled(Method) ? UnlabeledBatchSize : 0);
 
     public AugmentationOptions Augmentation => new(Patch, RotateFlip);
+
+    /// <summary>The run record training writes: these options, resolved, and the split.</summary>
+    public RunRecord Record(DatasetSplit split) => new()
+    {
+        Method = TrainingMethods.Name(Method),
+        Preset = Preset.ToString().ToLowerInvariant(),
+        Data = Path.GetFullPath(DataDirectory),
+        Downsample = Downsample,
+        Labeled = Labeled,
+        Iterations = Iterations,
+        Patch = Patch,
+        Stride = Window.Stride,
+        RotateFlip = RotateFlip,
+        BatchSize = BatchSize,
+        LabeledBatchSize = LabeledBatchSize,
+        NFilters = NFilters,
+        Classes = Classes,
+        DropoutRate = DropoutRate,
+        LearningRate = LearningRate,
+        Momentum = Momentum,
+        WeightDecay = WeightDecay,
+        Seed = Seed,
+        ValidateEvery = ValidateEvery,
+        Device = Device,
+        Threads = Threads,
+        Ramp = Ramp.ToString().ToLowerInvariant(),
+        RampIterationsPerStep = Loss.Ramp.IterationsPerStep,
+        Split = split,
+    };
 
     /// <summary>Validation windows; the stride never exceeds the patch, so a small patch still covers every voxel.</summary>
     public SlidingWindowOptions Window => new(Patch, Stride.AtMost(Patch));
