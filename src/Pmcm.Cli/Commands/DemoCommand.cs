@@ -4,9 +4,7 @@ using Pmcm.Core.IO;
 using Pmcm.Core.Metrics;
 using Pmcm.Core.Synthetic;
 using Pmcm.Learning;
-using Pmcm.Core.Runs;
-using Pmcm.Learning.Checkpoints;
-using Pmcm.Learning.Networks;
+using Pmcm.Learning.Inference;
 using Pmcm.Learning.Training;
 using Spectre.Console;
 
@@ -37,7 +35,7 @@ public static class DemoCommand
 
             var options = settings.Training(dataDir, runDir) with { Threads = parse.GetValue(threads) };
             var summary = TrainCommand.Run(options, resume: false);
-            var scores = ScoreTestCases(options, new RunFiles(runDir).BestWeights);
+            var scores = ScoreTestCases(options);
 
             var console = Ui.Out();
             console.Write(MetricsTable(scores));
@@ -48,15 +46,13 @@ public static class DemoCommand
         return command;
     }
 
-    private static IReadOnlyList<(string Name, SegmentationScores Scores)> ScoreTestCases(TrainingOptions options, string weights)
+    private static IReadOnlyList<(string Name, SegmentationScores Scores)> ScoreTestCases(TrainingOptions options)
     {
-        var data = TrainingData.Open(options.DataDirectory, options.RunDirectory);
-        var cases = (data.TestList ?? []).Select(data.LoadLabeled).ToList();
-        using var model = new PmcmNet(options.Network);
-        PyTorchStateDict.Load(model, weights);
-        var predictor = Decoder1Windows.Create(model, options.Patch, TorchRuntime.ResolveDevice(options.Device));
-        var scores = Validation.Score(cases, predictor, options.Window);
-        return cases.Select((c, i) => (c.Name, scores[i])).ToList();
+        var model = ModelSource.Load(options.RunDirectory);
+        using var network = model.Net;
+        var data = TrainingData.Open(options.DataDirectory, options.RunDirectory, model.Downsample);
+        var cases = (data.TestList ?? []).Select(data.LoadLabeled);
+        return Evaluator.For(model, TorchRuntime.ResolveDevice(options.Device)).Score(cases).Select(c => (c.Name, c.Scores)).ToList();
     }
 
     private static Table MetricsTable(IReadOnlyList<(string Name, SegmentationScores Scores)> cases)

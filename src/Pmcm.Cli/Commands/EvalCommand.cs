@@ -38,6 +38,7 @@ public static class EvalCommand
         {
             var cases = CommunityLayout.Cases(parse.GetValue(data)!, parse.GetValue(list));
             var (inferer, model) = inference.Inferer(parse);
+            var evaluator = new Evaluator(inferer);
             var saveFolder = parse.GetValue(save);
 
             var scores = new List<(string Name, SegmentationScores Scores)>();
@@ -46,15 +47,12 @@ public static class EvalCommand
             {
                 foreach (var (name, path) in cases)
                 {
-                    var item = TrainingGrid.Shrink(H5Case.Read(path), model.Downsample);
-                    if (item.Label is null) throw new PmcmException($"{path}: no '{H5Case.LabelName}' dataset to score against");
+                    var item = LabeledCase.Load(name, path, model.Downsample);
                     spacing ??= item.Image.Geometry.Spacing;
-                    var result = inferer.Segment(item.Image);
-                    var prediction = new bool[result.Mask.Length];
-                    for (var i = 0; i < prediction.Length; i++) prediction[i] = result.Mask[i] != 0;
-                    scores.Add((name, SegmentationMetrics.Compute(prediction, item.Label.ToMask(), item.Image.Shape)));
+                    var scored = evaluator.Score(item);
+                    scores.Add((name, scored.Scores));
                     if (saveFolder is not null)
-                        VolumeIO.Write(Path.Combine(saveFolder, name + ".nii.gz"), MaskVolume.From(result.Mask, item.Image));
+                        VolumeIO.Write(Path.Combine(saveFolder, name + ".nii.gz"), MaskVolume.From(scored.Mask, item.Image));
                     progress.Report(scores.Count);
                 }
             }

@@ -3,7 +3,6 @@ using System.Text.Json;
 using Pmcm.Core;
 using Pmcm.Core.Data;
 using Pmcm.Core.IO;
-using Pmcm.Core.Inference;
 using Pmcm.Core.Runs;
 using Pmcm.Learning.Inference;
 using Pmcm.Learning.Training;
@@ -74,9 +73,8 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         if (split.Validation.Count == 0) throw new PmcmException("the experiment needs validation cases to score runs on");
         var data = TrainingData.Open(model.Record.Data ?? run.DataDirectory, run.RunDirectory, model.Downsample);
         var device = TorchRuntime.ResolveDevice(model.Record.Device);
-        network.to(device);
         var cases = split.Validation.Select(data.LoadLabeled).ToList();
-        var scores = Validation.Score(cases, Decoder1Windows.Create(network, model.Patch, device), new SlidingWindowOptions(model.Patch, model.Stride));
+        var scores = Evaluator.For(model, device).Score(cases).Select(c => c.Scores).ToList();
         return new ExperimentResult(TrainingMethods.Name(cell.Method), cell.Labeled.ToString(), cell.Seed, model.Record.Labeled,
             split.Validation, scores, seconds, summary.BestIteration);
     }

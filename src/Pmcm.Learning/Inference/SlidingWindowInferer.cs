@@ -10,8 +10,9 @@ namespace Pmcm.Learning.Inference;
 
 /// <summary>
 /// Segments whole volumes with a <see cref="SegmentationNet"/> by sliding windows (<see cref="SlidingWindow"/>):
-/// the network runs in evaluation mode without gradients on <see cref="InferenceOptions"/>' window batches,
-/// on whichever device it was given; every batch's tensors are freed before the next.
+/// the network runs in evaluation mode (set at every call, so a network that trains in between is still
+/// evaluated with BatchNorm's running statistics and no dropout) without gradients on <see cref="InferenceOptions"/>'
+/// window batches, on whichever device it was given; every batch's tensors are freed before the next.
 /// </summary>
 public sealed class SlidingWindowInferer
 {
@@ -31,7 +32,6 @@ public sealed class SlidingWindowInferer
         _device = device;
         Options = options;
         _net.to(device);
-        _net.eval();
     }
 
     public InferenceOptions Options { get; }
@@ -61,6 +61,7 @@ public sealed class SlidingWindowInferer
     private float[] PredictWindows(float[] windows, int count)
     {
         var patch = Options.Window.Patch;
+        _net.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var input = tensor(windows, [count, 1, patch.X, patch.Y, patch.Z]).to(_device);

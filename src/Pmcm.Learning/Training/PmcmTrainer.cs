@@ -4,6 +4,7 @@ using Pmcm.Core.Metrics;
 using Pmcm.Core.Runs;
 using Pmcm.Core.Transforms;
 using Pmcm.Learning.Checkpoints;
+using Pmcm.Learning.Inference;
 using Pmcm.Learning.Losses;
 using TorchSharp;
 using Pmcm.Learning.Networks;
@@ -41,8 +42,8 @@ public sealed class PmcmTrainer(TrainingOptions options)
         Directory.CreateDirectory(files.Directory);
 
         var data = TrainingData.Open(o.DataDirectory, files.Directory, o.Downsample);
-        // A resumed run keeps the cases its record names.
-        var split = (resume ? RunRecord.ReadFolder(files.Directory).Split : null)
+        // A resumed run keeps the cases its record names (without a checkpoint, resuming fails below and says so).
+        var split = (resume && File.Exists(files.LastCheckpoint) ? RunRecord.ReadFolder(files.Directory).Split : null)
                     ?? DatasetSplit.Create(data.TrainList, data.TestList, new SplitOptions(o.Labeled, o.ValidationCount, RequireUnlabeled: TrainingMethods.UsesUnlabeled(o.Method)));
         // The supervised baseline samples labeled cases only.
         var trainingCases = TrainingMethods.UsesUnlabeled(o.Method) ? split.TrainingCases : split.Labeled;
@@ -75,7 +76,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
         o.Record(split).Write(files.Record);
 
         using var producer = BatchProducer.Resume(trainingCases, Load, state.ResumePoint, augmentation, producerOptions);
-        var predictor = Decoder1Windows.Create(model, o.Patch, device);
+        var evaluator = new Evaluator(new SlidingWindowInferer(model, device, new InferenceOptions(o.Window)));
         var clock = Stopwatch.StartNew();
         var startIteration = state.Iteration;
         var loss = double.NaN;
@@ -97,7 +98,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
             {
                 if (validationCases.Count > 0)
                 {
-                    var summary = MetricSummary.Of(Validation.Score(validationCases, predictor, o.Window));
+                    var summary = MetricSummary.Of(evaluator.Score(validationCases).Select(c => c.Scores).ToList());
                     validationLog.Append(done, new Dictionary<string, double>
                     {
                         ["dice"] = summary.Dice.Mean, ["jaccard"] = summary.Jaccard.Mean, ["hd95"] = summary.Hd95.Mean, ["asd"] = summary.Asd.Mean,

@@ -62,19 +62,13 @@ public sealed class TrainingData
         var path = CasePath(name);
         var c = TrainingGrid.Shrink(H5Case.Read(path), downsample);
         if (labeled && c.Label is null) throw new PmcmException($"{path}: labeled case has no '{H5Case.LabelName}' dataset");
-        var label = labeled ? Binary(c.Label!) : null;
+        var label = labeled ? LabeledCase.Binary(c.Label!) : null;
         var sdf = labeled ? (c.Sdf?.Data ?? CachedSdf(name, c.Label!)) : null;
         return new Sample(name, c.Image.Shape, c.Image.Data, label, sdf, labeled);
     }
 
-    /// <summary>Image and binary label of a validation or test case.</summary>
-    public LabeledCase LoadLabeled(string name)
-    {
-        var path = CasePath(name);
-        var c = TrainingGrid.Shrink(H5Case.Read(path), downsample);
-        if (c.Label is null) throw new PmcmException($"{path}: case has no '{H5Case.LabelName}' dataset to validate against");
-        return new LabeledCase(name, c.Image, Binary(c.Label));
-    }
+    /// <summary>Image and binary label of a validation or test case, on the training grid.</summary>
+    public LabeledCase LoadLabeled(string name) => LabeledCase.Load(name, CasePath(name), downsample);
 
     private float[] CachedSdf(string name, Volume label)
     {
@@ -88,12 +82,5 @@ public sealed class TrainingData
         Directory.CreateDirectory(cacheDirectory);
         H5Volumes.Write(path, [(H5Case.SdfName, sdf)]);
         return sdf.Data;
-    }
-
-    private static byte[] Binary(Volume label)
-    {
-        var result = new byte[label.Data.Length];
-        for (var i = 0; i < result.Length; i++) result[i] = label.Data[i] > 0 ? (byte)1 : (byte)0;
-        return result;
     }
 }
