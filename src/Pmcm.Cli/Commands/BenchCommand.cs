@@ -50,7 +50,7 @@ public static class BenchCommand
             var perBatch = ParsePositiveList(parse.GetValue(batches)!, "--batches");
             var torchDevice = TorchRuntime.ResolveDevice(parse.GetValue(device)!);
             TorchRuntime.SetThreads(parse.GetValue(threads));
-            var net = new PmcmNet(new PmcmNetOptions { NFilters = parse.GetValue(nFilters), DropoutRate = 0 });
+            var net = new PmcmNet(new NetworkOptions { NFilters = parse.GetValue(nFilters), DropoutRate = 0 });
             var image = new float[shape.Count];
             var random = new Random(1);
             for (var i = 0; i < image.Length; i++) image[i] = (float)random.NextDouble();

@@ -38,13 +38,13 @@ public static class BenchStepCommand
             TorchRuntime.SetThreads(parse.GetValue(threads));
 
             manual_seed(0);
-            var model = new PmcmNet(new PmcmNetOptions { NFilters = parse.GetValue(nFilters) });
+            var model = new PmcmNet(new NetworkOptions { NFilters = parse.GetValue(nFilters) });
             var step = new PmcmStep(model, new MappingNet(2, 8), new MappingNet(2, 8), PmcmLossOptions.La, new OptimizerOptions());
             using var data = NewDisposeScope();
             var image = randn(new long[] { b, 1, shape.X, shape.Y, shape.Z });
             var label = image[.., 0].gt(0.5).to_type(ScalarType.Int64);
             var sdf = image[.., 0].tanh();
-            var input = new PmcmBatch(image, label, sdf, b / 2);
+            var input = new BatchTensors(image, label, sdf, b / 2);
 
             var whole = Median(() => step.Train(input, 6000), count);
             var network = Median(() => NetworkOnly(model, step, image), count);

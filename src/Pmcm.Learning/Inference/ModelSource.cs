@@ -81,5 +81,5 @@ public static class ModelSource
 
     // Dropout is off in evaluation anyway; 0 keeps the module from ever drawing random masks.
     private static SegmentationNet Build(TrainingMethod method, int nFilters, int classes) =>
-        TrainingMethods.CreateNetwork(method, new PmcmNetOptions { NFilters = nFilters, Classes = classes, DropoutRate = 0 });
+        TrainingMethods.CreateNetwork(method, new NetworkOptions { NFilters = nFilters, Classes = classes, DropoutRate = 0 });
 }

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Losses;
 
 /// <summary>One training batch: images (B, 1, X, Y, Z), labels and SDFs (B, X, Y, Z); the first LabeledCount are labeled.</summary>
-public sealed record PmcmBatch(Tensor Image, Tensor Label, Tensor Sdf, int LabeledCount);
+public sealed record BatchTensors(Tensor Image, Tensor Label, Tensor Sdf, int LabeledCount);
 
 /// <summary>
 /// Every term of the PMCM objective at one iteration, named as the reference logs them, plus the total
@@ -24,7 +24,7 @@ public sealed class PmcmLossTerms
 /// </summary>
 public static class PmcmLoss
 {
-    public static PmcmLossTerms Compute(PmcmOutputs outputs, PmcmBatch batch, MappingNet segToSdf, MappingNet sdfToSeg, long iteration, PmcmLossOptions options)
+    public static PmcmLossTerms Compute(SegmentationOutputs outputs, BatchTensors batch, MappingNet segToSdf, MappingNet sdfToSeg, long iteration, PmcmLossOptions options)
     {
         var bl = batch.LabeledCount;
         var decoders = outputs.Both();

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Networks;
 
 /// <summary>The decoders' outputs for one batch (decoder 1 = transposed convolution); Decoder2 is null for a single-decoder V-Net.</summary>
-public sealed record PmcmOutputs(DecoderOutput Decoder1, DecoderOutput? Decoder2)
+public sealed record SegmentationOutputs(DecoderOutput Decoder1, DecoderOutput? Decoder2)
 {
     /// <summary>Both decoders, for losses that need two.</summary>
     public DecoderOutput[] Both() => [Decoder1, Decoder2 ?? throw new InvalidOperationException("this network has a single decoder")];
@@ -20,7 +20,7 @@ public sealed class PmcmNet : SegmentationNet
     private readonly Encoder encoder;
     private readonly Decoder decoder1, decoder2;
 
-    public PmcmNet(PmcmNetOptions options) : base(nameof(PmcmNet))
+    public PmcmNet(NetworkOptions options) : base(nameof(PmcmNet))
     {
         Options = options;
         encoder = new Encoder(options.InChannels, options.NFilters, options.DropoutRate);
@@ -29,11 +29,11 @@ public sealed class PmcmNet : SegmentationNet
         RegisterComponents();
     }
 
-    public override PmcmNetOptions Options { get; }
+    public override NetworkOptions Options { get; }
 
-    public override PmcmOutputs forward(Tensor input)
+    public override SegmentationOutputs forward(Tensor input)
     {
         var features = encoder.forward(input);
-        return new PmcmOutputs(decoder1.forward(features), decoder2.forward(features));
+        return new SegmentationOutputs(decoder1.forward(features), decoder2.forward(features));
     }
 }

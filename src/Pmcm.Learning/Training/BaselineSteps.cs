@@ -21,7 +21,7 @@ public sealed class SupervisedStep : ITrainingStep
     public IReadOnlyDictionary<string, nn.Module> Modules => new Dictionary<string, nn.Module> { ["model"] = model };
     public SGD Optimizer { get; }
 
-    public IReadOnlyDictionary<string, double> Train(PmcmBatch batch, long iteration)
+    public IReadOnlyDictionary<string, double> Train(BatchTensors batch, long iteration)
     {
         using var scope = NewDisposeScope();
         model.train();
@@ -53,7 +53,7 @@ public sealed class McNetStep : ITrainingStep
     public IReadOnlyDictionary<string, nn.Module> Modules => new Dictionary<string, nn.Module> { ["model"] = model };
     public SGD Optimizer { get; }
 
-    public IReadOnlyDictionary<string, double> Train(PmcmBatch batch, long iteration)
+    public IReadOnlyDictionary<string, double> Train(BatchTensors batch, long iteration)
     {
         using var scope = NewDisposeScope();
         model.train();

@@ -133,7 +133,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
         var image = tensor(batch.Image, [b, 1, p.X, p.Y, p.Z]).to(device);
         var label = tensor(batch.Label, [b, p.X, p.Y, p.Z]).to(ScalarType.Int64).to(device);
         var sdf = tensor(batch.Sdf, [b, p.X, p.Y, p.Z]).to(device);
-        return step.Train(new PmcmBatch(image, label, sdf, batch.LabeledCount), iteration);
+        return step.Train(new BatchTensors(image, label, sdf, batch.LabeledCount), iteration);
     }
 
     private bool DrawCurves(RunFiles files)

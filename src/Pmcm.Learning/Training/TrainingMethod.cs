@@ -38,7 +38,7 @@ public static class TrainingMethods
     public static bool UsesUnlabeled(TrainingMethod method) => method != TrainingMethod.Supervised;
 
     /// <summary>The network a method trains; inference rebuilds it from the method name in a run's config.</summary>
-    public static SegmentationNet CreateNetwork(TrainingMethod method, PmcmNetOptions options) => method switch
+    public static SegmentationNet CreateNetwork(TrainingMethod method, NetworkOptions options) => method switch
     {
         TrainingMethod.McNet => new McNet(options),
         TrainingMethod.Supervised => new VNet(options),

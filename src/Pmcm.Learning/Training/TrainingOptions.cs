@@ -86,7 +86,7 @@ public sealed record TrainingOptions
         Require(Stride.X > 0 && Stride.Y > 0 && Stride.Z > 0, $"stride {Stride} must be positive");
     }
 
-    public PmcmNetOptions Network => new() { NFilters = NFilters, Classes = Classes, DropoutRate = DropoutRate };
+    public NetworkOptions Network => new() { NFilters = NFilters, Classes = Classes, DropoutRate = DropoutRate };
 
     public PmcmLossOptions Loss => (Preset == TrainingPreset.Pancreas ? PmcmLossOptions.Pancreas : PmcmLossOptions.La) with
     {

@@ -254,7 +254,7 @@ public sealed class InferenceCommandsTests : IDisposable
     // Zero segmentation-head weights with bias (0, logit): every voxel's foreground probability is sigmoid(logit).
     private static PmcmNet ConstantNet(float foregroundLogit)
     {
-        var net = new PmcmNet(new PmcmNetOptions { NFilters = 2, Classes = 2 });
+        var net = new PmcmNet(new NetworkOptions { NFilters = 2, Classes = 2 });
         using var noGrad = no_grad();
         foreach (var (name, parameter) in net.named_parameters())
         {

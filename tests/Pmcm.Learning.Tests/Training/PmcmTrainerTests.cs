@@ -60,7 +60,7 @@ public class PmcmTrainerTests
         Assert.Equal(2, Directory.GetFiles(Path.Combine(run, "cache")).Length);
         Assert.False(H5Volumes.Contains(Path.Combine(data, "synth_000", "mri_norm2.h5"), H5Case.SdfName));
 
-        var loaded = new PmcmNet(new PmcmNetOptions { NFilters = 2 });
+        var loaded = new PmcmNet(new NetworkOptions { NFilters = 2 });
         PyTorchStateDict.Load(loaded, Path.Combine(run, "best.pth"));
         Assert.Equal(3, summary.Iterations);
         Assert.InRange(summary.BestDice, 0, 1);

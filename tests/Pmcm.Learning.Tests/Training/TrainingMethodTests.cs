@@ -18,7 +18,7 @@ public class TrainingMethodTests
     {
         manual_seed(3);
         var method = TrainingMethods.Parse(name);
-        var network = TrainingMethods.CreateNetwork(method, new PmcmNetOptions { NFilters = 2 });
+        var network = TrainingMethods.CreateNetwork(method, new NetworkOptions { NFilters = 2 });
         var step = TrainingMethods.CreateStep(method, network, PmcmLossOptions.La, new OptimizerOptions());
         using var data = NewDisposeScope();
         var values = step.Train(TinyPmcm.Batch(), 6000);
@@ -49,10 +49,10 @@ public class TrainingMethodTests
     [Fact]
     public void NetworksKeepTheReferenceKeyLayout()
     {
-        var keys = new McNet(new PmcmNetOptions { NFilters = 2 }).state_dict().Keys.ToHashSet();
+        var keys = new McNet(new NetworkOptions { NFilters = 2 }).state_dict().Keys.ToHashSet();
         Assert.Contains("decoder2.block_five_up.conv.1.weight", keys); // conv after the trilinear upsample
         Assert.DoesNotContain("decoder1.bout_conv.weight", keys);
-        var vnet = new VNet(new PmcmNetOptions { NFilters = 2 }).state_dict().Keys;
+        var vnet = new VNet(new NetworkOptions { NFilters = 2 }).state_dict().Keys;
         Assert.DoesNotContain(vnet, k => k.StartsWith("decoder2", StringComparison.Ordinal));
     }
 }

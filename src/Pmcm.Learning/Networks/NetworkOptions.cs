@@ -1,7 +1,7 @@
 namespace Pmcm.Learning.Networks;
 
 /// <summary>Shape of the PMCM network: input channels, classes, base filter count and dropout.</summary>
-public sealed record PmcmNetOptions
+public sealed record NetworkOptions
 {
     public int InChannels { get; init; } = 1;
     public int Classes { get; init; } = 2;
