@@ -1,10 +1,8 @@
 using Pmcm.Learning.Networks;
+using Pmcm.Learning.Training;
 using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Losses;
-
-/// <summary>One training batch: images (B, 1, X, Y, Z), labels and SDFs (B, X, Y, Z); the first LabeledCount are labeled.</summary>
-public sealed record BatchTensors(Tensor Image, Tensor Label, Tensor Sdf, int LabeledCount);
 
 /// <summary>
 /// Every term of the PMCM objective at one iteration, named as the reference logs them, plus the total

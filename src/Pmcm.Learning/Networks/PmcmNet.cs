@@ -3,13 +3,6 @@ using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Networks;
 
-/// <summary>The decoders' outputs for one batch (decoder 1 = transposed convolution); Decoder2 is null for a single-decoder V-Net.</summary>
-public sealed record SegmentationOutputs(DecoderOutput Decoder1, DecoderOutput? Decoder2)
-{
-    /// <summary>Both decoders, for losses that need two.</summary>
-    public DecoderOutput[] Both() => [Decoder1, Decoder2 ?? throw new InvalidOperationException("this network has a single decoder")];
-}
-
 /// <summary>
 /// The reference's <c>mine3d_v1</c>: a V-Net encoder shared by two decoders that differ in upsampling.
 /// Parameter names equal the authors' state_dict keys (<c>encoder.…</c>, <c>decoder1.…</c>, <c>decoder2.…</c>).
