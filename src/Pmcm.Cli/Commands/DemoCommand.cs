@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Pmcm.Core.Data;
 using Pmcm.Core.IO;
 using Pmcm.Core.Metrics;
 using Pmcm.Core.Synthetic;

@@ -60,7 +60,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
 
     private static int TrainingCaseCount(TrainingOptions template)
     {
-        var train = CaseList.Read(Path.Combine(template.DataDirectory, TrainingData.TrainListName));
+        var train = CaseList.Read(Path.Combine(template.DataDirectory, CommunityLayout.TrainList));
         var validation = template.ValidationCount ?? SplitOptions.DefaultValidationCount(train.Count);
         return train.Count - validation;
     }

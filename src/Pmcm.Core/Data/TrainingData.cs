@@ -1,23 +1,17 @@
-using Pmcm.Core;
-using Pmcm.Core.Data;
 using Pmcm.Core.IO;
 using Pmcm.Core.Morphology;
+using Pmcm.Core.Runs;
 using Pmcm.Core.Volumes;
 
-namespace Pmcm.Learning.Training;
+namespace Pmcm.Core.Data;
 
 /// <summary>
-/// A dataset in the community layout: <c>train.list</c> (+ optional <c>test.list</c>) and one HDF5 file per
-/// case, <c>&lt;case&gt;/mri_norm2.h5</c> (LA) or <c>&lt;case&gt;_norm.h5</c> (Pancreas). Signed distance maps
-/// missing from a labeled case's file are computed once and cached under the run folder, never written
-/// into the user's data.
+/// A dataset in the <see cref="CommunityLayout"/>: <c>train.list</c> (+ optional <c>test.list</c>) and one HDF5
+/// file per case. Signed distance maps missing from a labeled case's file are computed once and cached under
+/// the run folder, never written into the user's data.
 /// </summary>
 public sealed class TrainingData
 {
-    public const string TrainListName = "train.list";
-    public const string TestListName = "test.list";
-    public const string CacheFolderName = "cache";
-
     private readonly string directory;
     private readonly string cacheDirectory;
     private readonly int downsample;
@@ -38,23 +32,16 @@ public sealed class TrainingData
     public static TrainingData Open(string directory, string runDirectory, int downsample = 1)
     {
         if (!Directory.Exists(directory)) throw new PmcmException($"{directory}: data folder not found");
-        var train = CaseList.Read(Path.Combine(directory, TrainListName));
-        var testPath = Path.Combine(directory, TestListName);
+        var train = CaseList.Read(Path.Combine(directory, CommunityLayout.TrainList));
+        var testPath = Path.Combine(directory, CommunityLayout.TestList);
         var test = File.Exists(testPath) ? CaseList.Read(testPath) : null;
-        var data = new TrainingData(directory, Path.Combine(runDirectory, CacheFolderName), downsample, train, test);
+        var data = new TrainingData(directory, new RunFiles(runDirectory).Cache, downsample, train, test);
         foreach (var name in train) data.CasePath(name);
         return data;
     }
 
     /// <summary>The case's HDF5 file, whichever of the two community layouts it uses.</summary>
-    public string CasePath(string name)
-    {
-        var la = Path.Combine(directory, name, "mri_norm2.h5");
-        if (File.Exists(la)) return la;
-        var pancreas = Path.Combine(directory, name + "_norm.h5");
-        if (File.Exists(pancreas)) return pancreas;
-        throw new PmcmException($"case '{name}': neither {la} nor {pancreas} exists");
-    }
+    public string CasePath(string name) => CommunityLayout.RequireCaseFile(directory, name);
 
     /// <summary>A training sample; labeled cases get their SDF (read, or computed and cached).</summary>
     public Sample LoadSample(string name, bool labeled)
@@ -72,7 +59,7 @@ public sealed class TrainingData
 
     private float[] CachedSdf(string name, Volume label)
     {
-        var path = Path.Combine(cacheDirectory, downsample == 1 ? name + ".gt_dis.h5" : $"{name}.x{downsample}.gt_dis.h5");
+        var path = CommunityLayout.CachedSdfFile(cacheDirectory, name, downsample);
         if (File.Exists(path))
         {
             var cached = H5Volumes.Read(path, H5Case.SdfName);
