@@ -58,11 +58,12 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         return template with { Method = cell.Method, Labeled = labeled, Seed = cell.Seed, RunDirectory = runDirectory };
     }
 
+    /// <summary>Every case of the training list that is not held out for validation ("all labeled").</summary>
     private static int TrainingCaseCount(TrainingOptions template)
     {
         var train = CaseList.Read(Path.Combine(template.DataDirectory, CommunityLayout.TrainList));
-        var validation = template.ValidationCount ?? SplitOptions.DefaultValidationCount(train.Count);
-        return train.Count - validation;
+        var split = DatasetSplit.Create(train, null, new SplitOptions(1, template.ValidationCount, RequireUnlabeled: false));
+        return split.TrainingCases.Count;
     }
 
     private static ExperimentResult Evaluate(ExperimentCell cell, TrainingOptions run, TrainingSummary summary, double seconds)

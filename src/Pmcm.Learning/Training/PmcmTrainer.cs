@@ -44,15 +44,15 @@ public sealed class PmcmTrainer(TrainingOptions options)
         var data = TrainingData.Open(o.DataDirectory, files.Directory, o.Downsample);
         // A resumed run keeps the cases its record names (without a checkpoint, resuming fails below and says so).
         var split = (resume && File.Exists(files.LastCheckpoint) ? RunRecord.ReadFolder(files.Directory).Split : null)
-                    ?? DatasetSplit.Create(data.TrainList, data.TestList, new SplitOptions(o.Labeled, o.ValidationCount, RequireUnlabeled: TrainingMethods.UsesUnlabeled(o.Method)));
-        // The supervised baseline samples labeled cases only.
-        var trainingCases = TrainingMethods.UsesUnlabeled(o.Method) ? split.TrainingCases : split.Labeled;
+                    ?? DatasetSplit.Create(data.TrainList, data.TestList, o.Split);
+        var method = o.MethodDescriptor;
+        var trainingCases = method.UsesUnlabeled ? split.TrainingCases : split.Labeled;
         var validationCases = split.Validation.Select(data.LoadLabeled).ToList();
 
         manual_seed(o.Seed);
-        using var model = TrainingMethods.CreateNetwork(o.Method, o.Network);
+        using var model = method.CreateNetwork(o.Network);
         model.to(device);
-        var step = TrainingMethods.CreateStep(o.Method, model, o.Loss, o.Optimizer);
+        var step = method.CreateStep(model, o.Loss, o.Optimizer);
         foreach (var module in step.Modules.Values) module.to(device);
 
         Sample Load(int i) => data.LoadSample(trainingCases[i], labeled: i < split.Labeled.Count);

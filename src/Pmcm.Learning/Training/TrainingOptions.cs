@@ -75,7 +75,7 @@ public sealed record TrainingOptions
         Require(Iterations > 0, $"--iterations {Iterations} must be positive");
         Require(Labeled > 0, $"--labeled {Labeled} must be positive");
         Require(LabeledBatchSize > 0 && LabeledBatchSize <= Labeled, $"--labeled-batch {LabeledBatchSize} must be between 1 and --labeled ({Labeled})");
-        Require(BatchSize > LabeledBatchSize || !TrainingMethods.UsesUnlabeled(Method),
+        Require(BatchSize > LabeledBatchSize || !MethodDescriptor.UsesUnlabeled,
             $"--batch {BatchSize} must exceed --labeled-batch {LabeledBatchSize} (unlabeled samples are needed)");
         Require(Downsample >= 1, $"--downsample {Downsample} must be at least 1");
         Require(NFilters > 0, $"--n-filters {NFilters} must be positive");
@@ -95,8 +95,13 @@ public sealed record TrainingOptions
 
     public OptimizerOptions Optimizer => new(LearningRate, Momentum, WeightDecay);
 
-    /// <summary>The supervised baseline draws labeled cases only.</summary>
-    public SamplerOptions Sampler => new(LabeledBatchSize, TrainingMethods.UsesUnlabeled(Method) ? UnlabeledBatchSize : 0);
+    public TrainingMethodDescriptor MethodDescriptor => TrainingMethods.Describe(Method);
+
+    /// <summary>A method without unlabeled data (the supervised baseline) draws labeled cases only.</summary>
+    public SamplerOptions Sampler => new(LabeledBatchSize, MethodDescriptor.UsesUnlabeled ? UnlabeledBatchSize : 0);
+
+    /// <summary>How the training list is divided; a method that learns from unlabeled cases needs some.</summary>
+    public SplitOptions Split => new(Labeled, ValidationCount, RequireUnlabeled: MethodDescriptor.UsesUnlabeled);
 
     public AugmentationOptions Augmentation => new(Patch, RotateFlip);
 
@@ -125,7 +130,7 @@ public sealed record TrainingOptions
         Device = Device,
         Threads = Threads,
         Ramp = Ramp.ToString().ToLowerInvariant(),
-        RampIterationsPerStep = Loss.Ramp.IterationsPerStep,
+        RampIterationsPerStep = MethodDescriptor.UsesRamp ? Loss.Ramp.IterationsPerStep : null,
         Split = split,
     };
 

@@ -28,6 +28,24 @@ public class TrainingMethodTests
         Assert.Equal("model", step.Modules.Keys.First());
     }
 
+    [Theory]
+    [InlineData("pmcm", true, true)]
+    [InlineData("pmcm-no-pml", true, true)]
+    [InlineData("pmcm-no-cml", true, true)]
+    [InlineData("mcnet", true, true)]
+    [InlineData("supervised", false, false)]
+    public void EachMethodSaysWhetherItLearnsFromUnlabeledCasesAndRamps(string name, bool unlabeled, bool ramp)
+    {
+        var descriptor = TrainingMethods.Describe(TrainingMethods.Parse(name));
+        Assert.Equal(name, descriptor.Name);
+        Assert.Equal(unlabeled, descriptor.UsesUnlabeled);
+        Assert.Equal(ramp, descriptor.UsesRamp);
+        // Without unlabeled data a batch holds labeled samples only and the split may label every case.
+        var options = TrainingOptions.For(TrainingPreset.La, "d", "r") with { Method = descriptor.Method };
+        Assert.Equal(unlabeled ? 2 : 0, options.Sampler.UnlabeledPerBatch);
+        Assert.Equal(unlabeled, options.Split.RequireUnlabeled);
+    }
+
     [Fact]
     public void UnknownMethodNamesTheAllowedOnes()
     {
