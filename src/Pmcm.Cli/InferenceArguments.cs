@@ -25,8 +25,8 @@ public sealed class InferenceArguments
     public Option<bool> Gaussian { get; } = new("--gaussian") { Description = "Blend overlapping windows with Gaussian weights instead of a plain average" };
     public Option<bool> BothDecoders { get; } = new("--both-decoders") { Description = "Average both decoders' probabilities (default: decoder 1, as the paper)" };
     public Option<int> WindowsPerBatch { get; } = new("--windows-per-batch") { Description = "Windows sent to the network at once", DefaultValueFactory = _ => 1 };
-    public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
-    public Option<int?> Threads { get; } = new("--threads") { Description = "CPU threads for libtorch (default: all cores)" };
+    public Option<string> Device { get; } = CommonOptions.Device();
+    public Option<int?> Threads { get; } = CommonOptions.Threads();
 
     public void AddTo(Command command)
     {

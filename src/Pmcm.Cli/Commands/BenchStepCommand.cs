@@ -25,8 +25,8 @@ public static class BenchStepCommand
         var batch = new Option<int>("--batch") { Description = "Batch size (half labeled)", DefaultValueFactory = _ => 4 };
         var patch = new Option<string>("--patch") { Description = "Patch X,Y,Z (multiples of 16)", DefaultValueFactory = _ => "64,64,48" };
         var runs = new Option<int>("--runs") { Description = "Timed runs (the median is reported)", DefaultValueFactory = _ => 3 };
-        var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: all cores)" };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var threads = CommonOptions.Threads();
+        var json = CommonOptions.Json();
         var command = new Command("step", "Time one PMCM training step and the network's forward + backward alone") { nFilters, batch, patch, runs, threads, json };
         command.SetAction(parse => CliRunner.Guard(() =>
         {

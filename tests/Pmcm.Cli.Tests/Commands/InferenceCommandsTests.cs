@@ -43,7 +43,7 @@ public sealed class InferenceCommandsTests : IDisposable
         Assert.Equal(["case_b", "case_a"], root.GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("case").GetString()));
 
         var csv = File.ReadAllLines(Path.Combine(predictions, "eval.csv"));
-        Assert.Equal("case,dice,jaccard,hd95,asd,empty_prediction", csv[0]);
+        Assert.Equal("case,dice,jaccard,hd95,asd,empty_prediction,empty_reference", csv[0]);
         Assert.Equal(3, csv.Length);
         Assert.Equal(Path.Combine(predictions, "eval.csv"), root.GetProperty("csv").GetString());
 
@@ -77,7 +77,7 @@ public sealed class InferenceCommandsTests : IDisposable
         var maskPath = _temp.File("out/mask.nii.gz");
         var pngPath = _temp.File("out/overlay.png");
 
-        var (exit, stdout, stderr) = CliHarness.Run(["predict", "--model", WriteCheckpoint(), "--input", scanPath, "--output", maskPath, "--overlay", pngPath, "--json", .. Window]);
+        var (exit, stdout, stderr) = CliHarness.Run(["predict", "--model", WriteCheckpoint(), "--input", scanPath, "--out", maskPath, "--overlay", pngPath, "--json", .. Window]);
         Assert.True(exit == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         var scan = json.RootElement.GetProperty("scans")[0];
@@ -106,7 +106,7 @@ public sealed class InferenceCommandsTests : IDisposable
         VolumeIO.Write(Path.Combine(scans, "b.nrrd"), new Volume(Shape, RandomImage(2), Geometry.WithSpacing(2, 2, 3)));
         var masks = _temp.File("masks");
 
-        var (exit, _, stderr) = CliHarness.Run(["predict", "--model", WriteCheckpoint(), "--input", scans, "--output", masks, .. Window]);
+        var (exit, _, stderr) = CliHarness.Run(["predict", "--model", WriteCheckpoint(), "--input", scans, "--out", masks, .. Window]);
         Assert.True(exit == 0, stderr);
         Assert.Equal(["a.nii.gz", "b.nrrd"], Directory.GetFiles(masks).Select(Path.GetFileName).Order());
         Assert.Equal([2.0, 2.0, 3.0], VolumeIO.Read(Path.Combine(masks, "b.nrrd")).Geometry.Spacing);
@@ -145,7 +145,7 @@ public sealed class InferenceCommandsTests : IDisposable
         var run = WriteRun("""{"n_filters": 2, "classes": 2, "patch": [16, 16, 16], "stride_xy": 8, "stride_z": 8, "downsample": 2}""");
         var maskPath = _temp.File("mask.nii.gz");
 
-        var (exit, stdout, stderr) = CliHarness.Run("predict", "--model", run, "--input", scanPath, "--output", maskPath, "--json");
+        var (exit, stdout, stderr) = CliHarness.Run("predict", "--model", run, "--input", scanPath, "--out", maskPath, "--json");
         Assert.True(exit == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         // Shrunk grid 17×16×18: 2 × 1 × 2 windows (the scan's own grid would take 4 × 4 × 4).
@@ -167,14 +167,14 @@ public sealed class InferenceCommandsTests : IDisposable
         VolumeIO.Write(scan, new Volume(shape, new float[shape.Count]));
         var run = WriteRun("""{"n_filters": 2, "classes": 2, "patch": [16, 16, 16], "stride_xy": 18, "stride_z": 4}""");
 
-        var (exit, stdout, stderr) = CliHarness.Run("predict", "--model", run, "--input", scan, "--output", _temp.File("m.nii"), "--json");
+        var (exit, stdout, stderr) = CliHarness.Run("predict", "--model", run, "--input", scan, "--out", _temp.File("m.nii"), "--json");
         Assert.True(exit == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         // Stride 16,16,4: X ceil(47/16)+1 = 4, Y ceil(39/16)+1 = 4, Z 23/4 → 7 windows.
         Assert.Equal(4 * 4 * 7, json.RootElement.GetProperty("scans")[0].GetProperty("windows").GetInt32());
         Assert.Equal(shape.Count, json.RootElement.GetProperty("scans")[0].GetProperty("foreground_voxels").GetInt64());
 
-        (exit, _, stderr) = CliHarness.Run("predict", "--model", run, "--input", scan, "--output", _temp.File("m2.nii"), "--stride", "18,18,4");
+        (exit, _, stderr) = CliHarness.Run("predict", "--model", run, "--input", scan, "--out", _temp.File("m2.nii"), "--stride", "18,18,4");
         Assert.Equal(1, exit);
         Assert.Equal("error: stride 18×18×4 exceeds the patch 16×16×16: voxels between windows would get no prediction", stderr.Trim());
         Assert.False(File.Exists(_temp.File("m2.nii")));
@@ -197,7 +197,7 @@ public sealed class InferenceCommandsTests : IDisposable
         var scan = _temp.File("scan.nii");
         VolumeIO.Write(scan, new Volume(Shape, RandomImage(1)));
 
-        var (exit, _, stderr) = CliHarness.Run("predict", "--model", run, "--input", scan, "--output", _temp.File("m.nii"));
+        var (exit, _, stderr) = CliHarness.Run("predict", "--model", run, "--input", scan, "--out", _temp.File("m.nii"));
         Assert.Equal(1, exit);
         Assert.Single(stderr.Trim().Split('\n'));
         Assert.Contains("does not fit the network: wrong shapes", stderr);
@@ -208,7 +208,7 @@ public sealed class InferenceCommandsTests : IDisposable
     {
         var scan = _temp.File("scan.nii");
         VolumeIO.Write(scan, new Volume(Shape, RandomImage(1)));
-        var (exit, _, stderr) = CliHarness.Run("predict", "--model", WriteCheckpoint(), "--input", scan, "--output", _temp.File("m.nii"), "--patch", "16,16,20");
+        var (exit, _, stderr) = CliHarness.Run("predict", "--model", WriteCheckpoint(), "--input", scan, "--out", _temp.File("m.nii"), "--patch", "16,16,20");
         Assert.Equal(1, exit);
         Assert.Single(stderr.Trim().Split('\n'));
         Assert.Contains("multiple of 16", stderr);
