@@ -17,7 +17,7 @@ public sealed class PmcmLossTerms
 }
 
 /// <summary>
-/// The total PMCM loss of ALGORITHM.md §5:
+/// The total PMCM loss of docs/method.md §5:
 /// L = λ L_dice + λβ L_sdf + γ r Σ_k L_task,k + φ r L_div + μ r L_map + κ r L_pml + ρ r L_ual (r = rampup(t)).
 /// </summary>
 public static class PmcmLoss

@@ -10,7 +10,7 @@ namespace Pmcm.Learning.Training;
 public sealed record StepResult(SegmentationOutputs Outputs, PmcmLossTerms Terms);
 
 /// <summary>
-/// One PMCM optimisation step (ALGORITHM.md §5, §7): the network and both mapping networks in training mode,
+/// One PMCM optimisation step (docs/method.md §5, §7): the network and both mapping networks in training mode,
 /// the total loss back-propagated, and one SGD update of all three. Tensors are created in the caller's
 /// dispose scope; <see cref="Train"/> wraps a whole step in its own scope so memory stays flat.
 /// </summary>

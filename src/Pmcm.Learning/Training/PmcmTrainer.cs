@@ -13,7 +13,7 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Training;
 
 /// <summary>
-/// A whole training run (ALGORITHM.md §6–7): dataset and split, the background batch producer, one
+/// A whole training run (docs/method.md §6–7): dataset and split, the background batch producer, one
 /// <see cref="ITrainingStep"/> of the chosen method per iteration, periodic sliding-window validation of decoder 1, the best and last
 /// checkpoints, the logs and the curves. Deterministic on the CPU for a seed: the network is initialised
 /// after <c>manual_seed(seed)</c>, dropout is re-seeded from (seed, iteration) at every step, and the batch

@@ -10,7 +10,7 @@ using Pmcm.Learning.Networks;
 namespace Pmcm.Learning.Training;
 
 /// <summary>
-/// Everything a training run depends on, resolved (ALGORITHM.md §6–7). <see cref="For"/> gives the paper's
+/// Everything a training run depends on, resolved (docs/method.md §6–7). <see cref="For"/> gives the paper's
 /// settings per preset; the CLI overrides single fields with <c>with</c>. Written as the run's <see cref="RunRecord"/>.
 /// </summary>
 public sealed record TrainingOptions
