@@ -1,12 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using Pmcm.Core;
 using Pmcm.Core.Data;
 using Pmcm.Core.IO;
 using Pmcm.Core.Metrics;
-using Pmcm.Core.Volumes;
 using Pmcm.Learning.Inference;
 using Spectre.Console;
 

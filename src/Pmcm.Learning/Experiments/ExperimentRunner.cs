@@ -6,7 +6,6 @@ using Pmcm.Core.IO;
 using Pmcm.Core.Runs;
 using Pmcm.Learning.Inference;
 using Pmcm.Learning.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Experiments;

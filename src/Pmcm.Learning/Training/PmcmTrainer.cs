@@ -5,9 +5,7 @@ using Pmcm.Core.Runs;
 using Pmcm.Core.Transforms;
 using Pmcm.Learning.Checkpoints;
 using Pmcm.Learning.Inference;
-using Pmcm.Learning.Losses;
 using TorchSharp;
-using Pmcm.Learning.Networks;
 using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Training;

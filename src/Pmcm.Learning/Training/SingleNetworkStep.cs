@@ -1,5 +1,4 @@
 using Pmcm.Learning.Networks;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
