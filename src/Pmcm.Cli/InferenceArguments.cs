@@ -15,18 +15,18 @@ public sealed class InferenceArguments
 {
     public Option<string> Model { get; } = new("--model")
     {
-        Description = "Training run folder (config.json + best.pth/last.pth) or a PyTorch state_dict .pth (the authors' or Pmcm's)",
+        Description = "Training run folder (run.json + best.pth/last.pth) or a PyTorch state_dict .pth (the authors' or Pmcm's)",
         Required = true,
     };
     public Option<string?> Patch { get; } = new("--patch") { Description = "Window size X,Y,Z (default: the run's, or 112,112,80 for a bare checkpoint)" };
-    public Option<string?> Stride { get; } = new("--stride") { Description = "Window stride X,Y,Z (default: the run's, or 18,18,4 for a bare checkpoint)" };
+    public Option<string?> Stride { get; } = new("--stride") { Description = "Window stride X,Y,Z, at most the patch (default: the run's, or 18,18,4 for a bare checkpoint, capped at the patch)" };
     public Option<bool> Lcc { get; } = new("--lcc") { Description = "Keep only the largest connected component of the mask" };
     public Option<bool> Tta { get; } = new("--tta") { Description = "Test-time augmentation: average with the predictions of the windows mirrored along X, Y and Z" };
     public Option<bool> Gaussian { get; } = new("--gaussian") { Description = "Blend overlapping windows with Gaussian weights instead of a plain average" };
     public Option<bool> BothDecoders { get; } = new("--both-decoders") { Description = "Average both decoders' probabilities (default: decoder 1, as the paper)" };
     public Option<int> WindowsPerBatch { get; } = new("--windows-per-batch") { Description = "Windows sent to the network at once", DefaultValueFactory = _ => 1 };
-    public Option<string> Device { get; } = new("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
-    public Option<int?> Threads { get; } = new("--threads") { Description = "CPU threads for libtorch (default: all cores)" };
+    public Option<string> Device { get; } = CommonOptions.Device();
+    public Option<int?> Threads { get; } = CommonOptions.Threads();
 
     public void AddTo(Command command)
     {

@@ -35,9 +35,9 @@ public static class BenchCommand
         var nFilters = new Option<int>("--n-filters") { Description = "Network base filter count", DefaultValueFactory = _ => 16 };
         var batches = new Option<string>("--batches") { Description = "Windows-per-batch values to compare, comma-separated", DefaultValueFactory = _ => "1,4" };
         var runs = new Option<int>("--runs") { Description = "Timed runs per setting (the median is reported)", DefaultValueFactory = _ => 1 };
-        var device = new Option<string>("--device") { Description = "cpu, cuda or cuda:N", DefaultValueFactory = _ => "cpu" };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: all cores)" };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var device = CommonOptions.Device();
+        var threads = CommonOptions.Threads();
+        var json = CommonOptions.Json();
         var command = new Command("infer", "Time sliding-window inference of PmcmNet on one volume with the LA patch and strides")
         {
             size, nFilters, batches, runs, device, threads, json,
@@ -50,7 +50,7 @@ public static class BenchCommand
             var perBatch = ParsePositiveList(parse.GetValue(batches)!, "--batches");
             var torchDevice = TorchRuntime.ResolveDevice(parse.GetValue(device)!);
             TorchRuntime.SetThreads(parse.GetValue(threads));
-            var net = new PmcmNet(new PmcmNetOptions { NFilters = parse.GetValue(nFilters), DropoutRate = 0 });
+            var net = new PmcmNet(new NetworkOptions { NFilters = parse.GetValue(nFilters), DropoutRate = 0 });
             var image = new float[shape.Count];
             var random = new Random(1);
             for (var i = 0; i < image.Length; i++) image[i] = (float)random.NextDouble();
@@ -107,7 +107,7 @@ public static class BenchCommand
     {
         var size = new Option<string>("--size") { Description = "Mask size X,Y,Z", DefaultValueFactory = _ => "256,256,96" };
         var runs = new Option<int>("--runs") { Description = "Timed runs per step (the median is reported)", DefaultValueFactory = _ => 5 };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var json = CommonOptions.Json();
         var command = new Command("edt", "Time the Euclidean distance transform, the SDF and HD95 + ASD on two blob masks") { size, runs, json };
         command.SetAction(parse => CliRunner.Guard(() =>
         {

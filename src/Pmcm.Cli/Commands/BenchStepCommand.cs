@@ -25,8 +25,8 @@ public static class BenchStepCommand
         var batch = new Option<int>("--batch") { Description = "Batch size (half labeled)", DefaultValueFactory = _ => 4 };
         var patch = new Option<string>("--patch") { Description = "Patch X,Y,Z (multiples of 16)", DefaultValueFactory = _ => "64,64,48" };
         var runs = new Option<int>("--runs") { Description = "Timed runs (the median is reported)", DefaultValueFactory = _ => 3 };
-        var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: all cores)" };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var threads = CommonOptions.Threads();
+        var json = CommonOptions.Json();
         var command = new Command("step", "Time one PMCM training step and the network's forward + backward alone") { nFilters, batch, patch, runs, threads, json };
         command.SetAction(parse => CliRunner.Guard(() =>
         {
@@ -38,13 +38,13 @@ public static class BenchStepCommand
             TorchRuntime.SetThreads(parse.GetValue(threads));
 
             manual_seed(0);
-            var model = new PmcmNet(new PmcmNetOptions { NFilters = parse.GetValue(nFilters) });
+            var model = new PmcmNet(new NetworkOptions { NFilters = parse.GetValue(nFilters) });
             var step = new PmcmStep(model, new MappingNet(2, 8), new MappingNet(2, 8), PmcmLossOptions.La, new OptimizerOptions());
             using var data = NewDisposeScope();
             var image = randn(new long[] { b, 1, shape.X, shape.Y, shape.Z });
             var label = image[.., 0].gt(0.5).to_type(ScalarType.Int64);
             var sdf = image[.., 0].tanh();
-            var input = new PmcmBatch(image, label, sdf, b / 2);
+            var input = new BatchTensors(image, label, sdf, b / 2);
 
             var whole = Median(() => step.Train(input, 6000), count);
             var network = Median(() => NetworkOnly(model, step, image), count);

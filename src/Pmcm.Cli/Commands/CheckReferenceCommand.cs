@@ -16,9 +16,9 @@ public static class CheckReferenceCommand
     public static Command Create()
     {
         var vectors = new Option<DirectoryInfo>("--vectors") { Description = "A vectors directory (init/, batch/, losses.json, outputs/, grads/)", Required = true };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var json = CommonOptions.Json();
         var all = new Option<bool>("--all") { Description = "List every gradient, not only the summary per network" };
-        var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: all cores)" };
+        var threads = CommonOptions.Threads();
         var command = new Command("check-reference", "Reproduce one training step of the reference implementation and compare term by term") { vectors, json, all, threads };
         command.SetAction(parse => CliRunner.Guard(() =>
         {

@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Pmcm.Core.Data;
 using Pmcm.Core.IO;
 using Pmcm.Core.Metrics;
 using Pmcm.Core.Synthetic;
 using Pmcm.Learning;
-using Pmcm.Learning.Checkpoints;
-using Pmcm.Learning.Networks;
+using Pmcm.Learning.Inference;
 using Pmcm.Learning.Training;
 using Spectre.Console;
 
@@ -20,8 +20,8 @@ public static class DemoCommand
     public static Command Create()
     {
         var quick = new Option<bool>("--quick") { Description = "A one-minute smoke run (tiny volumes, few iterations)" };
-        var output = new Option<string>("--out") { Description = "Folder for the dataset and the run", DefaultValueFactory = _ => "pmcm-demo" };
-        var threads = new Option<int?>("--threads") { Description = "CPU threads (default: every core)" };
+        var output = CommonOptions.Out("Folder for the dataset and the run", "pmcm-demo");
+        var threads = CommonOptions.Threads();
         var command = new Command("demo", "Generate synthetic data, train PMCM on it and evaluate on its test cases") { quick, output, threads };
         command.SetAction(parse => CliRunner.Guard(() =>
         {
@@ -36,10 +36,10 @@ public static class DemoCommand
 
             var options = settings.Training(dataDir, runDir) with { Threads = parse.GetValue(threads) };
             var summary = TrainCommand.Run(options, resume: false);
-            var scores = ScoreTestCases(options, new RunFiles(runDir).BestWeights);
+            var scores = ScoreTestCases(options);
 
             var console = Ui.Out();
-            console.Write(MetricsTable(scores));
+            console.Write(new MetricsReport(scores).Table(caption: "decoder 1 on the test cases"));
             console.Write(TrainCommand.SummaryTable(summary));
             console.WriteLine($"demo finished in {clock.Elapsed.TotalSeconds:F1} s");
             return 0;
@@ -47,26 +47,12 @@ public static class DemoCommand
         return command;
     }
 
-    private static IReadOnlyList<(string Name, SegmentationScores Scores)> ScoreTestCases(TrainingOptions options, string weights)
+    private static IReadOnlyList<(string Name, SegmentationScores Scores)> ScoreTestCases(TrainingOptions options)
     {
-        var data = TrainingData.Open(options.DataDirectory, options.RunDirectory);
-        var cases = (data.TestList ?? []).Select(data.LoadLabeled).ToList();
-        using var model = new PmcmNet(options.Network);
-        PyTorchStateDict.Load(model, weights);
-        var predictor = Decoder1Windows.Create(model, options.Patch, TorchRuntime.ResolveDevice(options.Device));
-        var scores = Validation.Score(cases, predictor, options.Window);
-        return cases.Select((c, i) => (c.Name, scores[i])).ToList();
-    }
-
-    private static Table MetricsTable(IReadOnlyList<(string Name, SegmentationScores Scores)> cases)
-    {
-        var table = new Table().AddColumns("case", "Dice", "Jaccard", "HD95", "ASD");
-        foreach (var column in table.Columns.Skip(1)) column.RightAligned();
-        foreach (var (name, s) in cases)
-            table.AddRow(Markup.Escape(name), $"{s.Dice:F4}", $"{s.Jaccard:F4}", $"{s.Hd95:F2}", $"{s.Asd:F2}");
-        var summary = MetricSummary.Of(cases.Select(c => c.Scores).ToList());
-        static string Both(Statistic s, string format) => $"{s.Mean.ToString(format)} ± {s.Std.ToString(format)}";
-        table.AddRow("mean ± std", Both(summary.Dice, "F4"), Both(summary.Jaccard, "F4"), Both(summary.Hd95, "F2"), Both(summary.Asd, "F2"));
-        return table;
+        var model = ModelSource.Load(options.RunDirectory);
+        using var network = model.Net;
+        var data = TrainingData.Open(options.DataDirectory, options.RunDirectory, model.Downsample);
+        var cases = (data.TestList ?? []).Select(data.LoadLabeled);
+        return Evaluator.For(model, TorchRuntime.ResolveDevice(options.Device)).Score(cases).Select(c => (c.Name, c.Scores)).ToList();
     }
 }

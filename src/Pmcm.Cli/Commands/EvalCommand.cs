@@ -1,12 +1,10 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
-using Pmcm.Core;
 using Pmcm.Core.Data;
 using Pmcm.Core.IO;
 using Pmcm.Core.Metrics;
-using Pmcm.Core.Volumes;
+using Pmcm.Learning.Inference;
 using Spectre.Console;
 
 namespace Pmcm.Cli.Commands;
@@ -14,7 +12,8 @@ namespace Pmcm.Cli.Commands;
 /// <summary>
 /// `pmcm eval --model RUN|PTH --data DIR [--list L] [inference options] [--json] [--save-predictions DIR]`:
 /// segments every listed case by sliding windows and scores it against its label as the paper does
-/// (Dice, Jaccard, HD95, ASD in voxels; mean ± std over cases; empty predictions score 0).
+/// (Dice, Jaccard, HD95, ASD in voxels; mean ± std over cases; empty predictions score 0). Cases are first shrunk
+/// as the run's training shrank them (its downsampling factor), and scored on that grid.
 /// </summary>
 public static class EvalCommand
 {
@@ -24,9 +23,9 @@ public static class EvalCommand
     {
         var inference = new InferenceArguments();
         var data = new Option<string>("--data") { Description = "Data folder in the community layout (<case>/mri_norm2.h5 or <case>_norm.h5)", Required = true };
-        var list = new Option<string?>("--list") { Description = "Case list file (default: DATA/test.list, else every case in DATA)" };
-        var save = new Option<string?>("--save-predictions") { Description = "Write each predicted mask to DIR/<case>.nii.gz" };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var list = new Option<string?>("--list") { Description = "Case list file, relative to DATA (default: DATA/test.list, else every case in DATA)" };
+        var save = new Option<string?>("--save-predictions") { Description = "Write each predicted mask to DIR/<case>.nii.gz, on the grid it was scored on" };
+        var json = CommonOptions.Json();
         var command = new Command("eval", "Evaluate a trained model on labelled cases: Dice, Jaccard, HD95, ASD per case and mean ± std")
         {
             data, list, save, json,
@@ -36,36 +35,45 @@ public static class EvalCommand
         {
             var cases = CommunityLayout.Cases(parse.GetValue(data)!, parse.GetValue(list));
             var (inferer, model) = inference.Inferer(parse);
+            var evaluator = new Evaluator(inferer);
             var saveFolder = parse.GetValue(save);
 
             var scores = new List<(string Name, SegmentationScores Scores)>();
+            double[]? spacing = null;
             using (var progress = new TerminalProgress(cases.Count, "cases"))
             {
                 foreach (var (name, path) in cases)
                 {
-                    var item = H5Case.Read(path);
-                    if (item.Label is null) throw new PmcmException($"{path}: no '{H5Case.LabelName}' dataset to score against");
-                    var result = inferer.Segment(item.Image);
-                    var prediction = new bool[result.Mask.Length];
-                    for (var i = 0; i < prediction.Length; i++) prediction[i] = result.Mask[i] != 0;
-                    scores.Add((name, SegmentationMetrics.Compute(prediction, item.Label.ToMask(), item.Image.Shape)));
+                    var item = LabeledCase.Load(name, path, model.Downsample);
+                    spacing ??= item.Image.Geometry.Spacing;
+                    var scored = evaluator.Score(item);
+                    scores.Add((name, scored.Scores));
                     if (saveFolder is not null)
-                        VolumeIO.Write(Path.Combine(saveFolder, name + ".nii.gz"), MaskVolume.From(result.Mask, item.Image));
+                        VolumeIO.Write(Path.Combine(saveFolder, name + ".nii.gz"), MaskVolume.From(scored.Mask, item.Image));
                     progress.Report(scores.Count);
                 }
             }
 
             var csvPath = Path.GetFullPath(Path.Combine(model.RunDirectory ?? saveFolder ?? Directory.GetCurrentDirectory(), CsvName));
-            AtomicFile.WriteAllText(csvPath, Csv(scores));
-            var summary = MetricSummary.Of(scores.Select(s => s.Scores).ToList());
+            var report = new MetricsReport(scores);
+            AtomicFile.WriteAllText(csvPath, report.Csv());
             if (parse.GetValue(json))
             {
-                Console.WriteLine(Json(scores, summary, model.WeightsPath, csvPath));
+                var result = new Dictionary<string, object>
+                {
+                    ["model"] = model.WeightsPath,
+                    ["downsample"] = model.Downsample,
+                    ["grid_spacing"] = spacing!,
+                };
+                foreach (var (key, value) in report.Json()) result[key] = value;
+                result["csv"] = csvPath;
+                Console.WriteLine(JsonSerializer.Serialize(result, Ui.Json));
                 return 0;
             }
-            Ui.Out().Write(Table(scores, summary));
+            Ui.Out().Write(report.Table(caption: "HD95/ASD in voxels of the scored grid"));
             // Plain lines, so that long paths are never wrapped into something that cannot be copied.
             Console.WriteLine($"model: {model.WeightsPath}");
+            Console.WriteLine($"scored on the training grid: downsample {model.Downsample}, voxel spacing {Spacing(spacing!)} (in the input's units)");
             Console.WriteLine($"per-case scores written to {csvPath}");
             if (saveFolder is not null) Console.WriteLine($"predictions written to {Path.GetFullPath(saveFolder)}");
             return 0;
@@ -73,57 +81,5 @@ public static class EvalCommand
         return command;
     }
 
-    private static string Json(List<(string Name, SegmentationScores Scores)> scores, MetricSummary summary, string weights, string csvPath)
-    {
-        Dictionary<string, double> Pick(Func<Statistic, double> value) => new()
-        {
-            ["dice"] = value(summary.Dice),
-            ["jaccard"] = value(summary.Jaccard),
-            ["hd95"] = value(summary.Hd95),
-            ["asd"] = value(summary.Asd),
-        };
-        return JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["model"] = weights,
-            ["cases"] = scores.Select(s => new Dictionary<string, object>
-            {
-                ["case"] = s.Name,
-                ["dice"] = s.Scores.Dice,
-                ["jaccard"] = s.Scores.Jaccard,
-                ["hd95"] = s.Scores.Hd95,
-                ["asd"] = s.Scores.Asd,
-                ["empty_prediction"] = s.Scores.EmptyPrediction,
-            }).ToList(),
-            ["mean"] = Pick(s => s.Mean),
-            ["std"] = Pick(s => s.Std),
-            ["empty_predictions"] = summary.EmptyPredictions,
-            ["csv"] = csvPath,
-        }, Ui.Json);
-    }
-
-    private static string Csv(List<(string Name, SegmentationScores Scores)> scores)
-    {
-        var text = new StringBuilder("case,dice,jaccard,hd95,asd,empty_prediction\n");
-        foreach (var (name, s) in scores)
-            text.Append(CultureInfo.InvariantCulture, $"{name},{s.Dice:R},{s.Jaccard:R},{s.Hd95:R},{s.Asd:R},{(s.EmptyPrediction ? "true" : "false")}\n");
-        return text.ToString();
-    }
-
-    private static Table Table(List<(string Name, SegmentationScores Scores)> scores, MetricSummary summary)
-    {
-        var table = new Table().AddColumn("case").AddColumns(
-            new TableColumn("Dice").RightAligned(), new TableColumn("Jaccard").RightAligned(),
-            new TableColumn("HD95").RightAligned(), new TableColumn("ASD").RightAligned(), new TableColumn("note"));
-        foreach (var (name, s) in scores)
-            table.AddRow(Markup.Escape(name), F(s.Dice), F(s.Jaccard), F(s.Hd95), F(s.Asd), s.EmptyPrediction ? "empty prediction (scored 0)" : "");
-        table.AddEmptyRow();
-        table.AddRow("[bold]mean ± std[/]", Pm(summary.Dice), Pm(summary.Jaccard), Pm(summary.Hd95), Pm(summary.Asd),
-            $"{summary.EmptyPredictions} empty prediction(s)");
-        table.Caption($"{summary.Cases} case(s); HD95/ASD in voxels; std is the population std (ddof = 0)");
-        return table;
-    }
-
-    private static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("F4", CultureInfo.InvariantCulture);
-
-    private static string Pm(Statistic s) => $"{F(s.Mean)} ± {F(s.Std)}";
+    private static string Spacing(double[] spacing) => string.Join(" × ", spacing.Select(v => v.ToString("G6", CultureInfo.InvariantCulture)));
 }

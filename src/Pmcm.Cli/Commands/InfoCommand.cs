@@ -14,7 +14,7 @@ public static class InfoCommand
     public static Command Create()
     {
         var file = new Argument<FileInfo>("file") { Description = "A .nii, .nii.gz, .nrrd, .nhdr or .h5 file" };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var json = CommonOptions.Json();
         var command = new Command("info", "Describe a volume file") { file, json };
         command.SetAction(parse => CliRunner.Guard(() =>
         {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Pmcm.Core;
 using Pmcm.Core.IO;
@@ -22,7 +21,7 @@ public static class MetricsCommand
         var pred = new Option<string>("--pred") { Description = "Predicted label file, or a folder of them", Required = true };
         var gt = new Option<string>("--gt") { Description = "Ground-truth label file, or a folder with files of the same names", Required = true };
         var spacing = new Option<string?>("--spacing") { Description = "Voxel spacing sx,sy,sz for HD95/ASD (default: 1, distances in voxels as the paper reports)" };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var json = CommonOptions.Json();
         var csv = new Option<string?>("--csv") { Description = "Also write the per-case scores to this CSV file" };
         var command = new Command("metrics", "Dice, Jaccard, HD95 and ASD of predicted masks against ground truth (foreground = value > 0)")
         {
@@ -37,11 +36,12 @@ public static class MetricsCommand
             var scores = pairs.Select(p => (p.Name, Scores: Score(p.Pred, p.Gt, voxelSpacing))).ToList();
             var folderMode = Directory.Exists(predPath);
 
-            if (parse.GetValue(csv) is { } csvPath) AtomicFile.WriteAllText(csvPath, Csv(scores));
+            var report = new MetricsReport(scores);
+            if (parse.GetValue(csv) is { } csvPath) AtomicFile.WriteAllText(csvPath, report.Csv());
             if (parse.GetValue(json))
-                Console.WriteLine(folderMode ? FolderJson(scores) : CaseJson(scores[0].Scores));
+                Console.WriteLine(JsonSerializer.Serialize(folderMode ? report.Json() : MetricsReport.CaseJson(scores[0].Scores), Ui.Json));
             else
-                Ui.Out().Write(Table(scores, folderMode));
+                Ui.Out().Write(report.Table(summary: folderMode));
             return 0;
         }));
         return command;
@@ -103,81 +103,4 @@ public static class MetricsCommand
         if (values.Length != 3) throw new PmcmException($"--spacing '{text}': expected three positive numbers sx,sy,sz");
         return values;
     }
-
-    private static string CaseJson(SegmentationScores s) => JsonSerializer.Serialize(new Dictionary<string, object>
-    {
-        ["dice"] = s.Dice,
-        ["jaccard"] = s.Jaccard,
-        ["hd95"] = s.Hd95,
-        ["asd"] = s.Asd,
-        ["empty_prediction"] = s.EmptyPrediction,
-        ["empty_reference"] = s.EmptyReference,
-    }, Ui.Json);
-
-    private static string FolderJson(List<(string Name, SegmentationScores Scores)> scores)
-    {
-        var summary = MetricSummary.Of(scores.Select(s => s.Scores).ToList());
-        Dictionary<string, double> Pick(Func<Statistic, double> value) => new()
-        {
-            ["dice"] = value(summary.Dice),
-            ["jaccard"] = value(summary.Jaccard),
-            ["hd95"] = value(summary.Hd95),
-            ["asd"] = value(summary.Asd),
-        };
-        return JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["cases"] = scores.Select(s => new Dictionary<string, object>
-            {
-                ["case"] = s.Name,
-                ["dice"] = s.Scores.Dice,
-                ["jaccard"] = s.Scores.Jaccard,
-                ["hd95"] = s.Scores.Hd95,
-                ["asd"] = s.Scores.Asd,
-                ["empty_prediction"] = s.Scores.EmptyPrediction,
-                ["empty_reference"] = s.Scores.EmptyReference,
-            }).ToList(),
-            ["mean"] = Pick(s => s.Mean),
-            ["std"] = Pick(s => s.Std),
-            ["empty_predictions"] = summary.EmptyPredictions,
-            ["empty_references"] = summary.EmptyReferences,
-        }, Ui.Json);
-    }
-
-    private static string Csv(List<(string Name, SegmentationScores Scores)> scores)
-    {
-        var text = new StringBuilder("case,dice,jaccard,hd95,asd,empty_prediction,empty_reference\n");
-        foreach (var (name, s) in scores)
-            text.Append(CultureInfo.InvariantCulture,
-                $"{Quote(name)},{s.Dice:R},{s.Jaccard:R},{s.Hd95:R},{s.Asd:R},{s.EmptyPrediction.ToString().ToLowerInvariant()},{s.EmptyReference.ToString().ToLowerInvariant()}\n");
-        return text.ToString();
-    }
-
-    private static string Quote(string field) =>
-        field.IndexOfAny([',', '"', '\n']) < 0 ? field : $"\"{field.Replace("\"", "\"\"")}\"";
-
-    private static Table Table(List<(string Name, SegmentationScores Scores)> scores, bool folderMode)
-    {
-        var table = new Table().AddColumn("case").AddColumns(
-            new TableColumn("Dice").RightAligned(), new TableColumn("Jaccard").RightAligned(),
-            new TableColumn("HD95").RightAligned(), new TableColumn("ASD").RightAligned(), new TableColumn("note"));
-        foreach (var (name, s) in scores)
-            table.AddRow(Markup.Escape(name), F(s.Dice), F(s.Jaccard), F(s.Hd95), F(s.Asd), Note(s));
-        if (folderMode)
-        {
-            var summary = MetricSummary.Of(scores.Select(s => s.Scores).ToList());
-            table.AddEmptyRow();
-            table.AddRow("[bold]mean ± std[/]", Pm(summary.Dice), Pm(summary.Jaccard), Pm(summary.Hd95), Pm(summary.Asd),
-                summary.EmptyPredictions + summary.EmptyReferences == 0 ? ""
-                    : $"{summary.EmptyPredictions} empty prediction(s), {summary.EmptyReferences} empty reference(s)");
-            table.Caption("std is the population std (ddof = 0) as numpy; empty predictions score 0");
-        }
-        return table;
-    }
-
-    private static string Note(SegmentationScores s) =>
-        s.EmptyPrediction ? "empty prediction (scored 0)" : s.EmptyReference ? "empty reference (HD95/ASD undefined)" : "";
-
-    private static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("F4", CultureInfo.InvariantCulture);
-
-    private static string Pm(Statistic s) => $"{F(s.Mean)} ± {F(s.Std)}";
 }

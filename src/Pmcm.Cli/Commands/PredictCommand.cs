@@ -9,9 +9,10 @@ using Spectre.Console;
 namespace Pmcm.Cli.Commands;
 
 /// <summary>
-/// `pmcm predict --model RUN|PTH --input FILE|DIR --output FILE|DIR [--overlay PNG|DIR] [inference options] [--json]`:
+/// `pmcm predict --model RUN|PTH --input FILE|DIR --out FILE|DIR [--overlay PNG|DIR] [inference options] [--json]`:
 /// segments new scans (NIfTI, NRRD, or the `image` dataset of an .h5) and writes uint8 masks on each scan's
-/// grid and geometry. A folder of scans gives a folder of masks, HDF5 inputs becoming .nii.gz (HDF5 keeps no geometry).
+/// grid and geometry; a model trained on shrunk volumes segments the scan shrunk the same way and its probabilities
+/// are brought back trilinearly to the scan's grid. A folder of scans gives a folder of masks, HDF5 inputs becoming .nii.gz (HDF5 keeps no geometry).
 /// </summary>
 public static class PredictCommand
 {
@@ -19,9 +20,9 @@ public static class PredictCommand
     {
         var inference = new InferenceArguments();
         var input = new Option<string>("--input") { Description = "A scan (.nii, .nii.gz, .nrrd, .nhdr, .h5) or a folder of them", Required = true };
-        var output = new Option<string>("--output") { Description = "Mask file (format by extension), or a folder when --input is one", Required = true };
+        var output = CommonOptions.Out("Mask file (format by extension), or a folder when --input is one");
         var overlay = new Option<string?>("--overlay") { Description = "Also draw axial slices with the mask outline: a PNG file, or a folder when --input is one" };
-        var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var json = CommonOptions.Json();
         var command = new Command("predict", "Segment new scans with a trained model and write the masks") { input, output, overlay, json };
         inference.AddTo(command);
         command.SetAction(parse => CliRunner.Guard(() =>
@@ -34,7 +35,7 @@ public static class PredictCommand
                 foreach (var (scanPath, maskPath, overlayPath) in jobs)
                 {
                     var scan = VolumeIO.Read(scanPath);
-                    var result = inferer.Segment(scan);
+                    var result = inferer.Segment(scan, model.Downsample);
                     VolumeIO.Write(maskPath, MaskVolume.From(result.Mask, scan));
                     if (overlayPath is not null) OverlayRenderer.Write(overlayPath, scan, result.Mask);
                     written.Add(new Dictionary<string, object?>
@@ -52,7 +53,7 @@ public static class PredictCommand
 
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["model"] = model.WeightsPath, ["scans"] = written }, Ui.Json));
+                Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["model"] = model.WeightsPath, ["downsample"] = model.Downsample, ["scans"] = written }, Ui.Json));
                 return 0;
             }
             var table = new Table().AddColumn("input").AddColumn("mask").AddColumn(new TableColumn("foreground voxels").RightAligned()).AddColumn(new TableColumn("windows").RightAligned());
@@ -72,14 +73,14 @@ public static class PredictCommand
         {
             VolumeFormats.FromPath(input);
             VolumeFormats.FromPath(output);
-            if (Directory.Exists(output)) throw new PmcmException($"--output {output} is a folder; for one scan name the mask file");
-            if (Path.GetFullPath(input) == Path.GetFullPath(output)) throw new PmcmException($"--output {output} would overwrite the scan");
+            if (Directory.Exists(output)) throw new PmcmException($"--out {output} is a folder; for one scan name the mask file");
+            if (Path.GetFullPath(input) == Path.GetFullPath(output)) throw new PmcmException($"--out {output} would overwrite the scan");
             return [(input, output, overlay)];
         }
         if (!Directory.Exists(input)) throw new PmcmException($"{input}: no such scan file or folder");
-        if (File.Exists(output)) throw new PmcmException($"--output {output} is a file; for a folder of scans name a folder");
+        if (File.Exists(output)) throw new PmcmException($"--out {output} is a file; for a folder of scans name a folder");
         if (Path.GetFullPath(input).TrimEnd('/') == Path.GetFullPath(output).TrimEnd('/'))
-            throw new PmcmException($"--output {output} is the input folder; masks would overwrite the scans");
+            throw new PmcmException($"--out {output} is the input folder; masks would overwrite the scans");
         var scans = Directory.EnumerateFiles(input).Where(VolumeFormats.IsVolume).Order(StringComparer.Ordinal).ToList();
         if (scans.Count == 0) throw new PmcmException($"{input}: no scans (.nii, .nii.gz, .nrrd, .nhdr, .h5)");
         return scans.Select(s => (s, Path.Combine(output, MaskName(s)), overlay is null ? null : Path.Combine(overlay, VolumeFormats.Stem(s) + ".png"))).ToList();

@@ -7,13 +7,13 @@ using Spectre.Console;
 
 namespace Pmcm.Cli.Commands;
 
-/// <summary>`pmcm sdf --input MASK --output OUT`: the normalised signed distance field PMCM trains on (gt_dis).</summary>
+/// <summary>`pmcm sdf --input MASK --out OUT`: the normalised signed distance field PMCM trains on (gt_dis).</summary>
 public static class SdfCommand
 {
     public static Command Create()
     {
         var input = new Option<string>("--input") { Description = "Label volume (foreground = value > 0)", Required = true };
-        var output = new Option<string>("--output") { Description = "Where to write the float32 SDF (format from the extension)", Required = true };
+        var output = CommonOptions.Out("Where to write the float32 SDF (format from the extension)");
         var dataset = new Option<string?>("--dataset") { Description = "HDF5 dataset holding the label (default: label)" };
         var command = new Command("sdf", "Signed distance field of a mask, normalised to [-1, 1] (negative inside, 0 on the inner boundary)")
         {

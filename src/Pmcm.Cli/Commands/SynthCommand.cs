@@ -14,7 +14,7 @@ public static class SynthCommand
     public static Command Create()
     {
         var defaults = new SyntheticOptions();
-        var output = new Option<string>("--out") { Description = "Dataset folder to create (<case>/mri_norm2.h5, train.list, test.list)", Required = true };
+        var output = CommonOptions.Out("Dataset folder to create (<case>/mri_norm2.h5, train.list, test.list)");
         var cases = new Option<int>("--cases") { Description = "Number of cases", DefaultValueFactory = _ => defaults.Cases };
         var size = new Option<string>("--size") { Description = "Volume size X,Y,Z", DefaultValueFactory = _ => $"{defaults.Size.X},{defaults.Size.Y},{defaults.Size.Z}" };
         var seed = new Option<int>("--seed") { Description = "Random seed; the same seed gives the same dataset", DefaultValueFactory = _ => defaults.Seed };

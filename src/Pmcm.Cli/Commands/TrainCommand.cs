@@ -8,7 +8,7 @@ namespace Pmcm.Cli.Commands;
 
 /// <summary>
 /// `pmcm train --data DIR --out RUN_DIR [--method M] [--preset la|pancreas] [...] [--resume]`: trains PMCM (or a
-/// baseline) and writes config.json, log.csv, validation.csv, checkpoints and training curves into the run folder.
+/// baseline) and writes run.json, log.csv, validation.csv, checkpoints and training curves into the run folder.
 /// </summary>
 public static class TrainCommand
 {

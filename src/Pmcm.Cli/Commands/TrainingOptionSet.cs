@@ -12,7 +12,7 @@ namespace Pmcm.Cli.Commands;
 public sealed class TrainingOptionSet(string outDescription)
 {
     private readonly Option<string> data = new("--data") { Description = "Dataset folder (train.list [+ test.list], <case>/mri_norm2.h5 or <case>_norm.h5)", Required = true };
-    private readonly Option<string> output = new("--out") { Description = outDescription, Required = true };
+    private readonly Option<string> output = CommonOptions.Out(outDescription);
     private readonly Option<string> preset = new("--preset") { Description = "Paper settings: la or pancreas", DefaultValueFactory = _ => "la" };
     private readonly Option<int?> iterations = new("--iterations") { Description = "Training iterations (15000)" };
     private readonly Option<string?> patch = new("--patch") { Description = "Patch X,Y,Z, multiples of 16 (la 112,112,80; pancreas 96,96,96)" };
@@ -22,8 +22,8 @@ public sealed class TrainingOptionSet(string outDescription)
     private readonly Option<double?> lr = new("--lr") { Description = "SGD learning rate (0.01)" };
     private readonly Option<int?> valEvery = new("--val-every") { Description = "Validate and checkpoint every N iterations (400)" };
     private readonly Option<int?> validation = new("--validation") { Description = "Cases held out at the end of train.list for validation (default max(2, 10 %))" };
-    private readonly Option<string> device = new("--device") { Description = "cpu or cuda", DefaultValueFactory = _ => "cpu" };
-    private readonly Option<int?> threads = new("--threads") { Description = "CPU threads (default: every core)" };
+    private readonly Option<string> device = CommonOptions.Device();
+    private readonly Option<int?> threads = CommonOptions.Threads();
     private readonly Option<string> ramp = new("--ramp") { Description = "Consistency ramp-up: scaled (full at 40 % of the run) or reference (full at iteration 6000)", DefaultValueFactory = _ => "scaled" };
     private readonly Option<int?> bnRecalibration = new("--bn-recalibration") { Description = "Recompute BatchNorm statistics over N batches of training crops (dropout off) before each validation; 0 = off" };
     private readonly Option<int> downsample = new("--downsample") { Description = "Shrink volumes by this integer factor when loading (images trilinear, labels nearest)", DefaultValueFactory = _ => 1 };

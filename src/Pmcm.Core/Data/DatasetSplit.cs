@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Pmcm.Core.Data;
 
 /// <summary>
@@ -8,6 +10,7 @@ namespace Pmcm.Core.Data;
 public sealed record DatasetSplit(IReadOnlyList<string> Labeled, IReadOnlyList<string> Unlabeled, IReadOnlyList<string> Validation)
 {
     /// <summary>Labeled then unlabeled: the index space of <see cref="TwoStreamBatchSampler"/>.</summary>
+    [JsonIgnore]
     public IReadOnlyList<string> TrainingCases => [.. Labeled, .. Unlabeled];
 
     /// <param name="trainList">The training list, labeled cases first (as <c>train.list</c>).</param>

@@ -37,8 +37,27 @@ public static class SlidingWindow
         }
 
         var probability = aggregator.Average();
+        return new SlidingWindowResult(shape, probability, Threshold(probability, options.Threshold), plan.Count);
+    }
+
+    /// <summary>
+    /// Prediction for a scan on the grid a network was trained on: the scan is shrunk by <paramref name="downsample"/>
+    /// (trilinear, as training loaded its cases), segmented there, and the foreground probability is brought back
+    /// trilinearly to the scan's own grid before thresholding (for two classes, &gt; ½ is the argmax).
+    /// </summary>
+    public static SlidingWindowResult Predict(Volume scan, int downsample, SlidingWindowOptions options, WindowBatchPredictor predict)
+    {
+        if (downsample == 1) return Predict(scan.Data, scan.Shape, options, predict);
+        var grid = Resampling.Shrink(scan, downsample, nearest: false);
+        var coarse = Predict(grid.Data, grid.Shape, options, predict);
+        var probability = Resampling.Enlarge(new Volume(grid.Shape, coarse.Probability), downsample, scan.Shape);
+        return new SlidingWindowResult(scan.Shape, probability, Threshold(probability, options.Threshold), coarse.Windows);
+    }
+
+    private static byte[] Threshold(float[] probability, float threshold)
+    {
         var mask = new byte[probability.Length];
-        for (var i = 0; i < mask.Length; i++) mask[i] = probability[i] > options.Threshold ? (byte)1 : (byte)0;
-        return new SlidingWindowResult(shape, probability, mask, plan.Count);
+        for (var i = 0; i < mask.Length; i++) mask[i] = probability[i] > threshold ? (byte)1 : (byte)0;
+        return mask;
     }
 }

@@ -24,6 +24,9 @@ public sealed class WindowPlan
     public static WindowPlan Create(Shape3 volume, Shape3 patch, Shape3 stride)
     {
         if (stride.X <= 0 || stride.Y <= 0 || stride.Z <= 0) throw new PmcmException($"window stride {stride} must be positive");
+        // A stride beyond the patch leaves gaps wherever an axis needs more than one window.
+        if ((stride.X > patch.X && volume.X > patch.X) || (stride.Y > patch.Y && volume.Y > patch.Y) || (stride.Z > patch.Z && volume.Z > patch.Z))
+            throw new PmcmException($"window stride {stride} exceeds the patch {patch}: voxels between windows would get no prediction");
         var pad = new Shape3Offset(PadBeforeOf(volume.X, patch.X), PadBeforeOf(volume.Y, patch.Y), PadBeforeOf(volume.Z, patch.Z));
         return new WindowPlan(volume, patch, pad,
             Starts(Math.Max(volume.X, patch.X), patch.X, stride.X),

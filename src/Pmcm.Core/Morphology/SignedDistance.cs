@@ -3,7 +3,7 @@ using Pmcm.Core.Volumes;
 namespace Pmcm.Core.Morphology;
 
 /// <summary>
-/// The normalised signed distance field PMCM trains its second task on (ALGORITHM §6), computed as the
+/// The normalised signed distance field PMCM trains its second task on (docs/method.md §6), computed as the
 /// reference's <c>compute_sdf</c>: with pos = EDT(mask) and neg = EDT(¬mask) in voxels,
 /// g = (neg − min neg)/(max neg − min neg) − (pos − min pos)/(max pos − min pos), min and max taken over
 /// the whole volume; then g = 0 on the inner boundary. Negative inside, positive outside, within [−1, 1].

@@ -1,3 +1,4 @@
+using Pmcm.Core.Data;
 using Pmcm.Core.IO;
 using Pmcm.Core.Volumes;
 
@@ -11,8 +12,6 @@ namespace Pmcm.Core.Synthetic;
 /// </summary>
 public sealed class SyntheticDatasetWriter(SyntheticOptions options, Action<string, Volume, Volume, Volume> writeCase)
 {
-    public const string CaseFileName = "mri_norm2.h5";
-
     /// <summary>Generates and writes every case; <paramref name="progress"/> hears the number of cases done.</summary>
     public void Write(string directory, IProgress<int>? progress = null)
     {
@@ -22,14 +21,14 @@ public sealed class SyntheticDatasetWriter(SyntheticOptions options, Action<stri
         for (var i = 0; i < options.Cases; i++)
         {
             var c = generator.Generate(i);
-            writeCase(Path.Combine(directory, c.Name, CaseFileName), c.Image, c.Label, c.Sdf);
+            writeCase(CommunityLayout.LeftAtriumCase(directory, c.Name), c.Image, c.Label, c.Sdf);
             names.Add(c.Name);
             progress?.Report(i + 1);
         }
         // Lists last, so a half-written dataset is never mistaken for a complete one.
         var train = options.Cases - options.TestCases;
-        AtomicFile.WriteAllText(Path.Combine(directory, "train.list"), Lines(names.Take(train)));
-        AtomicFile.WriteAllText(Path.Combine(directory, "test.list"), Lines(names.Skip(train)));
+        AtomicFile.WriteAllText(Path.Combine(directory, CommunityLayout.TrainList), Lines(names.Take(train)));
+        AtomicFile.WriteAllText(Path.Combine(directory, CommunityLayout.TestList), Lines(names.Skip(train)));
     }
 
     private static string Lines(IEnumerable<string> names) => string.Concat(names.Select(n => n + "\n"));

@@ -4,7 +4,7 @@ namespace Pmcm.Core.Volumes;
 /// Shrinks a volume by an integer factor so experiments fit a CPU: trilinear for images, nearest for labels.
 /// Output voxel i samples the input at (i + ½)·f − ½, the centre of the f input voxels it replaces, so a
 /// factor-2 trilinear shrink averages each 2×2×2 block. Spacing grows by the factor; the origin moves to the
-/// new first voxel's centre.
+/// new first voxel's centre. <see cref="Enlarge"/> maps values of the shrunk grid back onto the original one.
 /// </summary>
 public static class Resampling
 {
@@ -36,6 +36,30 @@ public static class Resampling
             Origin = Enumerable.Range(0, 3).Select(r => g.Origin[r] + Enumerable.Range(0, 3).Sum(c => g.Direction[r * 3 + c] * g.Spacing[c] * offset)).ToArray(),
         };
         return new Volume(shape, output, geometry, volume.Type);
+    }
+
+    /// <summary>
+    /// Trilinear interpolation of <paramref name="shrunk"/> (made by <see cref="Shrink"/> with
+    /// <paramref name="factor"/>) at every voxel of the original grid <paramref name="shape"/>: original voxel j sits
+    /// at shrunk coordinate (j + ½)/f − ½; beyond the first and last shrunk voxel the edge value is kept.
+    /// </summary>
+    public static float[] Enlarge(Volume shrunk, int factor, Shape3 shape)
+    {
+        if (factor < 1) throw new PmcmException($"downsampling factor {factor} must be at least 1");
+        var output = new float[shape.Count];
+        if (factor == 1 && shrunk.Shape == shape)
+        {
+            shrunk.Data.CopyTo(output, 0);
+            return output;
+        }
+        double At(int j) => (j + 0.5) / factor - 0.5;
+        Parallel.For(0, shape.X, x =>
+        {
+            for (var y = 0; y < shape.Y; y++)
+            for (var z = 0; z < shape.Z; z++)
+                output[shape.Index(x, y, z)] = Trilinear(shrunk, At(x), At(y), At(z));
+        });
+        return output;
     }
 
     private static float Nearest(Volume v, double x, double y, double z) =>

@@ -10,6 +10,12 @@ public readonly record struct Shape3(int X, int Y, int Z)
 
     public int Index(int x, int y, int z) => (x * Y + y) * Z + z;
 
+    /// <summary>The smaller of the two sizes on each axis (e.g. a window stride that never exceeds the patch).</summary>
+    public Shape3 AtMost(Shape3 limit) => new(Math.Min(X, limit.X), Math.Min(Y, limit.Y), Math.Min(Z, limit.Z));
+
+    /// <summary>Whether some axis is larger than <paramref name="limit"/>'s.</summary>
+    public bool Exceeds(Shape3 limit) => X > limit.X || Y > limit.Y || Z > limit.Z;
+
     public override string ToString() => $"{X}×{Y}×{Z}";
 
     /// <summary>Parses "X,Y,Z" (also accepts 'x' as separator).</summary>

@@ -3,9 +3,9 @@ using System.Text.Json;
 using Pmcm.Core;
 using Pmcm.Core.Data;
 using Pmcm.Core.IO;
-using Pmcm.Learning.Checkpoints;
+using Pmcm.Core.Runs;
+using Pmcm.Learning.Inference;
 using Pmcm.Learning.Training;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Experiments;
@@ -57,27 +57,25 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         return template with { Method = cell.Method, Labeled = labeled, Seed = cell.Seed, RunDirectory = runDirectory };
     }
 
+    /// <summary>Every case of the training list that is not held out for validation ("all labeled").</summary>
     private static int TrainingCaseCount(TrainingOptions template)
     {
-        var train = CaseList.Read(Path.Combine(template.DataDirectory, TrainingData.TrainListName));
-        var validation = template.ValidationCount ?? SplitOptions.DefaultValidationCount(train.Count);
-        return train.Count - validation;
+        var train = CaseList.Read(Path.Combine(template.DataDirectory, CommunityLayout.TrainList));
+        var split = DatasetSplit.Create(train, null, new SplitOptions(1, template.ValidationCount, RequireUnlabeled: false));
+        return split.TrainingCases.Count;
     }
 
     private static ExperimentResult Evaluate(ExperimentCell cell, TrainingOptions run, TrainingSummary summary, double seconds)
     {
-        var files = new RunFiles(run.RunDirectory);
-        var data = TrainingData.Open(run.DataDirectory, run.RunDirectory, run.Downsample);
-        var split = DatasetSplit.Create(data.TrainList, data.TestList,
-            new SplitOptions(run.Labeled, run.ValidationCount, RequireUnlabeled: TrainingMethods.UsesUnlabeled(run.Method)));
+        var model = ModelSource.Load(run.RunDirectory);
+        using var network = model.Net;
+        var split = model.Record!.Split ?? throw new PmcmException($"{run.RunDirectory}: the run record names no split");
         if (split.Validation.Count == 0) throw new PmcmException("the experiment needs validation cases to score runs on");
-        using var network = TrainingMethods.CreateNetwork(run.Method, run.Network);
-        PyTorchStateDict.Load(network, File.Exists(files.BestWeights) ? files.BestWeights : files.LastWeights);
-        var device = TorchRuntime.ResolveDevice(run.Device);
-        network.to(device);
+        var data = TrainingData.Open(model.Record.Data ?? run.DataDirectory, run.RunDirectory, model.Downsample);
+        var device = TorchRuntime.ResolveDevice(model.Record.Device);
         var cases = split.Validation.Select(data.LoadLabeled).ToList();
-        var scores = Validation.Score(cases, Decoder1Windows.Create(network, run.Patch, device), run.Window);
-        return new ExperimentResult(TrainingMethods.Name(cell.Method), cell.Labeled.ToString(), cell.Seed, run.Labeled,
+        var scores = Evaluator.For(model, device).Score(cases).Select(c => c.Scores).ToList();
+        return new ExperimentResult(TrainingMethods.Name(cell.Method), cell.Labeled.ToString(), cell.Seed, model.Record.Labeled,
             split.Validation, scores, seconds, summary.BestIteration);
     }
 

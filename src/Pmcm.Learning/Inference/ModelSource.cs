@@ -1,4 +1,6 @@
 using Pmcm.Core;
+using Pmcm.Core.Runs;
+using Pmcm.Core.Volumes;
 using Pmcm.Learning.Checkpoints;
 using Pmcm.Learning.Networks;
 using Pmcm.Learning.Training;
@@ -7,16 +9,13 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Inference;
 
 /// <summary>
-/// Loads a network for inference from either a training run folder (config.json plus best.pth, or last.pth
-/// when there is no best) or a bare PyTorch state_dict file — the authors' or Pmcm's — whose network kind and
+/// Loads a network for inference from either a training run folder (its <see cref="RunRecord"/> plus best.pth, or
+/// last.pth when there is no best) or a bare PyTorch state_dict file — the authors' or Pmcm's — whose network kind and
 /// size are read off the weights' keys and shapes (PMCM has SDF heads, MC-Net a second decoder without them,
 /// the supervised V-Net no second decoder).
 /// </summary>
 public static class ModelSource
 {
-    public const string BestWeights = "best.pth";
-    public const string LastWeights = "last.pth";
-
     // Weights whose shapes reveal the network size: first convolution (n_filters out) and decoder 1's head (classes out).
     private const string FirstConvolution = "encoder.block_one.conv.0.weight";
     private const string SegmentationHead = "decoder1.out_conv.weight";
@@ -31,12 +30,14 @@ public static class ModelSource
 
     private static LoadedModel FromRun(string folder, ModelSourceOptions options)
     {
-        var config = RunConfig.Read(Path.Combine(folder, RunConfig.FileName));
-        var weights = new[] { BestWeights, LastWeights }.Select(n => Path.Combine(folder, n)).FirstOrDefault(File.Exists)
-                      ?? throw new PmcmException($"{folder}: run folder has neither {BestWeights} nor {LastWeights}");
-        var net = Build(config.Method, config.NFilters, config.Classes);
+        var record = RunRecord.ReadFolder(folder);
+        var files = new RunFiles(folder);
+        var weights = new[] { files.BestWeights, files.LastWeights }.FirstOrDefault(File.Exists)
+                      ?? throw new PmcmException($"{folder}: run folder has neither {Path.GetFileName(files.BestWeights)} nor {Path.GetFileName(files.LastWeights)}");
+        var net = Build(TrainingMethods.Parse(record.Method), record.NFilters, record.Classes);
         PyTorchStateDict.Load(net, weights);
-        return new LoadedModel(net, options.Patch ?? config.Patch, options.Stride ?? config.Stride, weights, folder);
+        var (patch, stride) = Window(options, record.Patch, record.Stride);
+        return new LoadedModel(net, patch, stride, weights, folder, record.Downsample, record);
     }
 
     private static LoadedModel FromCheckpoint(string file, ModelSourceOptions options)
@@ -49,12 +50,25 @@ public static class ModelSource
                 : TrainingMethod.Supervised;
             var net = Build(method, OutChannels(file, tensors, FirstConvolution), OutChannels(file, tensors, SegmentationHead));
             PyTorchStateDict.Load(net, tensors, file);
-            return new LoadedModel(net, options.Patch ?? ModelSourceOptions.Fallback.Patch, options.Stride ?? ModelSourceOptions.Fallback.Stride, file, null);
+            var (patch, stride) = Window(options, ModelSourceOptions.Fallback.Patch, ModelSourceOptions.Fallback.Stride);
+            return new LoadedModel(net, patch, stride, file, null);
         }
         finally
         {
             foreach (var t in tensors.Values) t.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The window: a given patch or stride wins; a default stride never exceeds the patch (so a small patch keeps
+    /// every voxel covered), and a given one that does is refused.
+    /// </summary>
+    private static (Shape3 Patch, Shape3 Stride) Window(ModelSourceOptions options, Shape3 patch, Shape3 stride)
+    {
+        var p = options.Patch ?? patch;
+        if (options.Stride is not { } given) return (p, stride.AtMost(p));
+        if (given.Exceeds(p)) throw new PmcmException($"stride {given} exceeds the patch {p}: voxels between windows would get no prediction");
+        return (p, given);
     }
 
     private static int OutChannels(string file, Dictionary<string, Tensor> tensors, string key)
@@ -67,5 +81,5 @@ public static class ModelSource
 
     // Dropout is off in evaluation anyway; 0 keeps the module from ever drawing random masks.
     private static SegmentationNet Build(TrainingMethod method, int nFilters, int classes) =>
-        TrainingMethods.CreateNetwork(method, new PmcmNetOptions { NFilters = nFilters, Classes = classes, DropoutRate = 0 });
+        TrainingMethods.CreateNetwork(method, new NetworkOptions { NFilters = nFilters, Classes = classes, DropoutRate = 0 });
 }

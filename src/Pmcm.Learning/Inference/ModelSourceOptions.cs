@@ -5,7 +5,7 @@ namespace Pmcm.Learning.Inference;
 
 /// <summary>
 /// Window geometry for <see cref="ModelSource"/>: <see cref="Patch"/>/<see cref="Stride"/> override what a run's
-/// config.json says; a bare checkpoint without them gets the LA values (112×112×80, stride 18/18/4).
+/// record says; a bare checkpoint without them gets the LA values (112×112×80, stride 18/18/4).
 /// </summary>
 public sealed record ModelSourceOptions(Shape3? Patch = null, Shape3? Stride = null)
 {

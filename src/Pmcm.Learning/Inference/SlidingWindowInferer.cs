@@ -10,8 +10,9 @@ namespace Pmcm.Learning.Inference;
 
 /// <summary>
 /// Segments whole volumes with a <see cref="SegmentationNet"/> by sliding windows (<see cref="SlidingWindow"/>):
-/// the network runs in evaluation mode without gradients on <see cref="InferenceOptions"/>' window batches,
-/// on whichever device it was given; every batch's tensors are freed before the next.
+/// the network runs in evaluation mode (set at every call, so a network that trains in between is still
+/// evaluated with BatchNorm's running statistics and no dropout) without gradients on <see cref="InferenceOptions"/>'
+/// window batches, on whichever device it was given; every batch's tensors are freed before the next.
 /// </summary>
 public sealed class SlidingWindowInferer
 {
@@ -31,29 +32,36 @@ public sealed class SlidingWindowInferer
         _device = device;
         Options = options;
         _net.to(device);
-        _net.eval();
     }
 
     public InferenceOptions Options { get; }
 
     /// <summary>Foreground probability and mask (largest component only, if asked) on the image's grid.</summary>
-    public SlidingWindowResult Segment(float[] image, Shape3 shape)
+    public SlidingWindowResult Segment(float[] image, Shape3 shape) =>
+        KeepLargest(SlidingWindow.Predict(image, shape, Options.Window, PredictWindows));
+
+    /// <summary>
+    /// Foreground probability and mask on the scan's own grid, for a network trained on scans shrunk by
+    /// <paramref name="downsample"/>: it segments the shrunk scan and brings the probability back trilinearly.
+    /// </summary>
+    public SlidingWindowResult Segment(Volume scan, int downsample = 1) =>
+        KeepLargest(SlidingWindow.Predict(scan, downsample, Options.Window, PredictWindows));
+
+    private SlidingWindowResult KeepLargest(SlidingWindowResult result)
     {
-        var result = SlidingWindow.Predict(image, shape, Options.Window, PredictWindows);
         if (!Options.LargestComponent) return result;
         var mask = new bool[result.Mask.Length];
         for (var i = 0; i < mask.Length; i++) mask[i] = result.Mask[i] != 0;
-        var largest = ConnectedComponents.Largest(mask, shape);
+        var largest = ConnectedComponents.Largest(mask, result.Shape);
         var kept = new byte[largest.Length];
         for (var i = 0; i < kept.Length; i++) kept[i] = largest[i] ? (byte)1 : (byte)0;
         return result with { Mask = kept };
     }
 
-    public SlidingWindowResult Segment(Volume image) => Segment(image.Data, image.Shape);
-
     private float[] PredictWindows(float[] windows, int count)
     {
         var patch = Options.Window.Patch;
+        _net.eval();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var input = tensor(windows, [count, 1, patch.X, patch.Y, patch.Z]).to(_device);

@@ -3,11 +3,11 @@ using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Losses;
 
-/// <summary>One decoder's CML terms (ALGORITHM.md §4), kept apart so they can be logged like the reference.</summary>
+/// <summary>One decoder's CML terms (docs/method.md §4), kept apart so they can be logged like the reference.</summary>
 public sealed record CmlTerms(Tensor SegToSdf, Tensor SdfToSeg, Tensor SegCycle, Tensor SdfCycle);
 
 /// <summary>
-/// CML, ALGORITHM.md §4. For decoder k with p = softmax(seg), d = tanh(sdf):
+/// CML, docs/method.md §4. For decoder k with p = softmax(seg), d = tanh(sdf):
 /// forward maps ŝd = tanh(M_s→d(p)), d̂s = M_d→s(d); task consistency against the detached answers;
 /// and the two cycles d̃ = tanh(M_s→d(softmax(d̂s))), s̃ = softmax(M_d→s(ŝd)).
 /// </summary>

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Losses;
 
 /// <summary>
-/// The Pancreas DTC-style term of ALGORITHM.md §5, one decoder: mean((sigmoid(−1500·d) − p)²) over every
+/// The Pancreas DTC-style term of docs/method.md §5, one decoder: mean((sigmoid(−1500·d) − p)²) over every
 /// channel and the whole batch, turning the SDF estimate d into a soft mask.
 /// </summary>
 public static class DtcConsistency

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Losses;
 
 /// <summary>
-/// ALGORITHM.md §5: L_div = ½ Σ_k mean_v(1 + cos(feat_k, sg(feat_k'))). Minimising it keeps the two
+/// docs/method.md §5: L_div = ½ Σ_k mean_v(1 + cos(feat_k, sg(feat_k'))). Minimising it keeps the two
 /// decoders' features apart, which mutual learning needs.
 /// </summary>
 public static class FeatureDiversity

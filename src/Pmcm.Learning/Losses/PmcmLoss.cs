@@ -1,10 +1,8 @@
 using Pmcm.Learning.Networks;
+using Pmcm.Learning.Training;
 using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Losses;
-
-/// <summary>One training batch: images (B, 1, X, Y, Z), labels and SDFs (B, X, Y, Z); the first LabeledCount are labeled.</summary>
-public sealed record PmcmBatch(Tensor Image, Tensor Label, Tensor Sdf, int LabeledCount);
 
 /// <summary>
 /// Every term of the PMCM objective at one iteration, named as the reference logs them, plus the total
@@ -19,12 +17,12 @@ public sealed class PmcmLossTerms
 }
 
 /// <summary>
-/// The total PMCM loss of ALGORITHM.md §5:
+/// The total PMCM loss of docs/method.md §5:
 /// L = λ L_dice + λβ L_sdf + γ r Σ_k L_task,k + φ r L_div + μ r L_map + κ r L_pml + ρ r L_ual (r = rampup(t)).
 /// </summary>
 public static class PmcmLoss
 {
-    public static PmcmLossTerms Compute(PmcmOutputs outputs, PmcmBatch batch, MappingNet segToSdf, MappingNet sdfToSeg, long iteration, PmcmLossOptions options)
+    public static PmcmLossTerms Compute(SegmentationOutputs outputs, BatchTensors batch, MappingNet segToSdf, MappingNet sdfToSeg, long iteration, PmcmLossOptions options)
     {
         var bl = batch.LabeledCount;
         var decoders = outputs.Both();

@@ -1,7 +1,7 @@
 namespace Pmcm.Learning.Losses;
 
 /// <summary>
-/// Weights and switches of the PMCM objective (ALGORITHM.md §5) with the paper's defaults per dataset.
+/// Weights and switches of the PMCM objective (docs/method.md §5) with the paper's defaults per dataset.
 /// The <c>Correct…</c> switches turn a reference quirk into the behaviour the paper describes; all are off
 /// by default so that the defaults reproduce the published code.
 /// </summary>

@@ -4,7 +4,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace Pmcm.Learning.Losses;
 
 /// <summary>
-/// PML, ALGORITHM.md §3, step by step with the paper's names. Everything is vectorised over batch items,
+/// PML, docs/method.md §3, step by step with the paper's names. Everything is vectorised over batch items,
 /// classes and voxels (the reference loops over items and classes in Python).
 /// Shapes: probabilities p (B, C, X, Y, Z), features (B, F, X, Y, Z), prototypes (…, C, F).
 /// </summary>

@@ -1,7 +1,7 @@
 namespace Pmcm.Learning.Losses;
 
 /// <summary>
-/// The consistency ramp-up of ALGORITHM.md: rampup(t) = exp(−5 (1 − clip(t, 0, L)/L)²) with
+/// The consistency ramp-up of docs/method.md: rampup(t) = exp(−5 (1 − clip(t, 0, L)/L)²) with
 /// t = iteration // IterationsPerStep. The reference uses L = 40 and 150 iterations per step, so ramped
 /// weights reach full value at iteration 6000 whatever the run length.
 /// </summary>

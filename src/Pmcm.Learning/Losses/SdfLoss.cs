@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Losses;
 
 /// <summary>
-/// ALGORITHM.md §2, one decoder's term of L_sdf: mean((tanh(sdf_k[:Bl, 1]) − g)²). Only channel 1 of the SDF
+/// docs/method.md §2, one decoder's term of L_sdf: mean((tanh(sdf_k[:Bl, 1]) − g)²). Only channel 1 of the SDF
 /// head is supervised, against the normalised signed distance g of the label.
 /// </summary>
 public static class SdfLoss

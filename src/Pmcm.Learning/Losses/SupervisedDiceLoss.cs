@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Losses;
 
 /// <summary>
-/// ALGORITHM.md §2, one decoder's term of L_dice: 1 − (2 Σ p·y + ε) / (Σ p + Σ y + ε), summed over the whole
+/// docs/method.md §2, one decoder's term of L_dice: 1 − (2 Σ p·y + ε) / (Σ p + Σ y + ε), summed over the whole
 /// labeled part of the batch at once (not per sample), ε = 1e-8.
 /// </summary>
 public static class SupervisedDiceLoss

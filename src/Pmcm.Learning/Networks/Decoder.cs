@@ -10,7 +10,7 @@ public sealed record DecoderOutput(Tensor Seg, Tensor? Sdf, Tensor Features);
 
 /// <summary>
 /// A V-Net decoder with a segmentation head (<c>out_conv</c>) and an SDF head (<c>bout_conv</c>) on the
-/// same features x9 (ALGORITHM.md §1). Skip connections are added, not concatenated.
+/// same features x9 (docs/method.md §1). Skip connections are added, not concatenated.
 /// </summary>
 public sealed class Decoder : nn.Module<Tensor[], DecoderOutput>
 {

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Networks;
 
 /// <summary>
-/// One CML mapping network (ALGORITHM.md §1/§4): Conv3d 1×1×1 C→8 → BatchNorm3d → ReLU → Conv3d 1×1×1 8→C,
+/// One CML mapping network (docs/method.md §1/§4): Conv3d 1×1×1 C→8 → BatchNorm3d → ReLU → Conv3d 1×1×1 8→C,
 /// translating segmentation probabilities into SDF logits or SDF values into segmentation logits.
 /// Keys <c>map.0</c>, <c>map.1</c>, <c>map.3</c> as in the reference; Kaiming-normal conv weights, BN weight 1, bias 0.
 /// </summary>

@@ -12,7 +12,7 @@ public sealed class McNet : SegmentationNet
     private readonly Encoder encoder;
     private readonly Decoder decoder1, decoder2;
 
-    public McNet(PmcmNetOptions options) : base(nameof(McNet))
+    public McNet(NetworkOptions options) : base(nameof(McNet))
     {
         Options = options;
         encoder = new Encoder(options.InChannels, options.NFilters, options.DropoutRate);
@@ -21,11 +21,11 @@ public sealed class McNet : SegmentationNet
         RegisterComponents();
     }
 
-    public override PmcmNetOptions Options { get; }
+    public override NetworkOptions Options { get; }
 
-    public override PmcmOutputs forward(Tensor input)
+    public override SegmentationOutputs forward(Tensor input)
     {
         var features = encoder.forward(input);
-        return new PmcmOutputs(decoder1.forward(features), decoder2.forward(features));
+        return new SegmentationOutputs(decoder1.forward(features), decoder2.forward(features));
     }
 }

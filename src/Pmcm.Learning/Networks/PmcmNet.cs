@@ -3,13 +3,6 @@ using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Networks;
 
-/// <summary>The decoders' outputs for one batch (decoder 1 = transposed convolution); Decoder2 is null for a single-decoder V-Net.</summary>
-public sealed record PmcmOutputs(DecoderOutput Decoder1, DecoderOutput? Decoder2)
-{
-    /// <summary>Both decoders, for losses that need two.</summary>
-    public DecoderOutput[] Both() => [Decoder1, Decoder2 ?? throw new InvalidOperationException("this network has a single decoder")];
-}
-
 /// <summary>
 /// The reference's <c>mine3d_v1</c>: a V-Net encoder shared by two decoders that differ in upsampling.
 /// Parameter names equal the authors' state_dict keys (<c>encoder.…</c>, <c>decoder1.…</c>, <c>decoder2.…</c>).
@@ -20,7 +13,7 @@ public sealed class PmcmNet : SegmentationNet
     private readonly Encoder encoder;
     private readonly Decoder decoder1, decoder2;
 
-    public PmcmNet(PmcmNetOptions options) : base(nameof(PmcmNet))
+    public PmcmNet(NetworkOptions options) : base(nameof(PmcmNet))
     {
         Options = options;
         encoder = new Encoder(options.InChannels, options.NFilters, options.DropoutRate);
@@ -29,11 +22,11 @@ public sealed class PmcmNet : SegmentationNet
         RegisterComponents();
     }
 
-    public override PmcmNetOptions Options { get; }
+    public override NetworkOptions Options { get; }
 
-    public override PmcmOutputs forward(Tensor input)
+    public override SegmentationOutputs forward(Tensor input)
     {
         var features = encoder.forward(input);
-        return new PmcmOutputs(decoder1.forward(features), decoder2.forward(features));
+        return new SegmentationOutputs(decoder1.forward(features), decoder2.forward(features));
     }
 }

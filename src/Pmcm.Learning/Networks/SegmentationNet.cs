@@ -7,7 +7,7 @@ namespace Pmcm.Learning.Networks;
 /// Any Pmcm network: a V-Net encoder with one or two decoders. Inference and checkpoints only need decoder 1's
 /// segmentation logits and the module itself, whatever the training method.
 /// </summary>
-public abstract class SegmentationNet(string name) : nn.Module<Tensor, PmcmOutputs>(name)
+public abstract class SegmentationNet(string name) : nn.Module<Tensor, SegmentationOutputs>(name)
 {
-    public abstract PmcmNetOptions Options { get; }
+    public abstract NetworkOptions Options { get; }
 }

@@ -12,7 +12,7 @@ public sealed class VNet : SegmentationNet
     private readonly Encoder encoder;
     private readonly Decoder decoder1;
 
-    public VNet(PmcmNetOptions options) : base(nameof(VNet))
+    public VNet(NetworkOptions options) : base(nameof(VNet))
     {
         Options = options;
         encoder = new Encoder(options.InChannels, options.NFilters, options.DropoutRate);
@@ -20,7 +20,7 @@ public sealed class VNet : SegmentationNet
         RegisterComponents();
     }
 
-    public override PmcmNetOptions Options { get; }
+    public override NetworkOptions Options { get; }
 
-    public override PmcmOutputs forward(Tensor input) => new(decoder1.forward(encoder.forward(input)), null);
+    public override SegmentationOutputs forward(Tensor input) => new(decoder1.forward(encoder.forward(input)), null);
 }

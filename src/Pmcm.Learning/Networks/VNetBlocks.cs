@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Networks;
 
 /// <summary>
-/// The V-Net building blocks of ALGORITHM.md §1. Each block keeps its layers in a Sequential named
+/// The V-Net building blocks of docs/method.md §1. Each block keeps its layers in a Sequential named
 /// <c>conv</c>, indexed like the reference (Conv3d, BatchNorm3d, ReLU, ...), so parameter names match
 /// the authors' state_dict keys (e.g. <c>block_six.conv.3.weight</c>).
 /// </summary>

@@ -60,7 +60,7 @@ public static class ReferenceCheck
         var labeledCount = LabeledCount(root, (int)image.shape[0]);
 
         var nFilters = FilterCount(PathOf("init", "model.pth"));
-        var netOptions = new PmcmNetOptions { NFilters = nFilters, DropoutRate = 0 };
+        var netOptions = new NetworkOptions { NFilters = nFilters, DropoutRate = 0 };
         var model = new PmcmNet(netOptions);
         var segToSdf = new MappingNet(netOptions.Classes, netOptions.MappingChannels);
         var sdfToSeg = new MappingNet(netOptions.Classes, netOptions.MappingChannels);
@@ -69,7 +69,7 @@ public static class ReferenceCheck
         PyTorchStateDict.Load(sdfToSeg, PathOf("init", "bd_seg_map.pth"));
 
         var trainer = new PmcmStep(model, segToSdf, sdfToSeg, PmcmLossOptions.La, OptimizerOptions.FromReference(root));
-        var result = trainer.ForwardBackward(new PmcmBatch(image, label, sdf, labeledCount), iteration);
+        var result = trainer.ForwardBackward(new BatchTensors(image, label, sdf, labeledCount), iteration);
 
         var comparisons = new List<Comparison>();
         var skipped = new List<string>();
@@ -107,7 +107,7 @@ public static class ReferenceCheck
         return new Comparison(group, name, reference, ours, error, TermTolerance, "rel");
     }
 
-    private static void CompareOutputs(string folder, PmcmOutputs outputs, List<Comparison> comparisons)
+    private static void CompareOutputs(string folder, SegmentationOutputs outputs, List<Comparison> comparisons)
     {
         if (!Directory.Exists(folder)) return;
         var ours = new Dictionary<string, Tensor>
@@ -166,7 +166,7 @@ public static class ReferenceCheck
     /// Re-runs the step in float64 and re-judges each failing gradient: the allowed error becomes the
     /// reference's own distance from the float64 gradient (relative, or absolute for BatchNorm-fed biases).
     /// </summary>
-    private static void RejudgeByConditioning(string directory, PmcmNetOptions netOptions, Tensor image, Tensor label, Tensor sdf,
+    private static void RejudgeByConditioning(string directory, NetworkOptions netOptions, Tensor image, Tensor label, Tensor sdf,
         int labeledCount, long iteration, JsonElement root, List<Comparison> comparisons)
     {
         using var scope = NewDisposeScope();
@@ -180,7 +180,7 @@ public static class ReferenceCheck
         segToSdf.to(ScalarType.Float64);
         sdfToSeg.to(ScalarType.Float64);
         var trainer = new PmcmStep(model, segToSdf, sdfToSeg, PmcmLossOptions.La, OptimizerOptions.FromReference(root));
-        trainer.ForwardBackward(new PmcmBatch(image.to_type(ScalarType.Float64), label, sdf.to_type(ScalarType.Float64), labeledCount), iteration);
+        trainer.ForwardBackward(new BatchTensors(image.to_type(ScalarType.Float64), label, sdf.to_type(ScalarType.Float64), labeledCount), iteration);
         var exact = Gradients(model, segToSdf, sdfToSeg);
 
         for (var i = 0; i < comparisons.Count; i++)

@@ -21,5 +21,5 @@ public interface ITrainingStep
     SGD Optimizer { get; }
 
     /// <summary>A whole step in its own dispose scope; returns every loss term and weight by name ("total" included).</summary>
-    IReadOnlyDictionary<string, double> Train(PmcmBatch batch, long iteration);
+    IReadOnlyDictionary<string, double> Train(BatchTensors batch, long iteration);
 }

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Training;
 
-/// <summary>SGD settings of ALGORITHM.md §7 (constant learning rate).</summary>
+/// <summary>SGD settings of docs/method.md §7 (constant learning rate).</summary>
 public sealed record OptimizerOptions(double LearningRate = 0.01, double Momentum = 0.9, double WeightDecay = 1e-4)
 {
     /// <summary>The SGD optimiser of these settings over the given parameters.</summary>

@@ -7,10 +7,10 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Training;
 
 /// <summary>The network outputs and loss terms of one forward/backward pass.</summary>
-public sealed record StepResult(PmcmOutputs Outputs, PmcmLossTerms Terms);
+public sealed record StepResult(SegmentationOutputs Outputs, PmcmLossTerms Terms);
 
 /// <summary>
-/// One PMCM optimisation step (ALGORITHM.md §5, §7): the network and both mapping networks in training mode,
+/// One PMCM optimisation step (docs/method.md §5, §7): the network and both mapping networks in training mode,
 /// the total loss back-propagated, and one SGD update of all three. Tensors are created in the caller's
 /// dispose scope; <see cref="Train"/> wraps a whole step in its own scope so memory stays flat.
 /// </summary>
@@ -40,7 +40,7 @@ public sealed class PmcmStep : ITrainingStep
     };
 
     /// <summary>Forward pass, every loss term and backward; gradients are left on the parameters.</summary>
-    public StepResult ForwardBackward(PmcmBatch batch, long iteration)
+    public StepResult ForwardBackward(BatchTensors batch, long iteration)
     {
         model.train();
         segToSdf.train();
@@ -56,7 +56,7 @@ public sealed class PmcmStep : ITrainingStep
     public void OptimizerStep() => Optimizer.step();
 
     /// <summary>A whole training step in its own dispose scope; returns every term and weight as numbers.</summary>
-    public IReadOnlyDictionary<string, double> Train(PmcmBatch batch, long iteration)
+    public IReadOnlyDictionary<string, double> Train(BatchTensors batch, long iteration)
     {
         using var scope = NewDisposeScope();
         var result = ForwardBackward(batch, iteration);

@@ -1,17 +1,17 @@
 using System.Diagnostics;
 using Pmcm.Core.Data;
 using Pmcm.Core.Metrics;
+using Pmcm.Core.Runs;
 using Pmcm.Core.Transforms;
 using Pmcm.Learning.Checkpoints;
-using Pmcm.Learning.Losses;
+using Pmcm.Learning.Inference;
 using TorchSharp;
-using Pmcm.Learning.Networks;
 using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Training;
 
 /// <summary>
-/// A whole training run (ALGORITHM.md §6–7): dataset and split, the background batch producer, one
+/// A whole training run (docs/method.md §6–7): dataset and split, the background batch producer, one
 /// <see cref="ITrainingStep"/> of the chosen method per iteration, periodic sliding-window validation of decoder 1, the best and last
 /// checkpoints, the logs and the curves. Deterministic on the CPU for a seed: the network is initialised
 /// after <c>manual_seed(seed)</c>, dropout is re-seeded from (seed, iteration) at every step, and the batch
@@ -40,15 +40,17 @@ public sealed class PmcmTrainer(TrainingOptions options)
         Directory.CreateDirectory(files.Directory);
 
         var data = TrainingData.Open(o.DataDirectory, files.Directory, o.Downsample);
-        var split = DatasetSplit.Create(data.TrainList, data.TestList, new SplitOptions(o.Labeled, o.ValidationCount, RequireUnlabeled: TrainingMethods.UsesUnlabeled(o.Method)));
-        // The supervised baseline samples labeled cases only.
-        var trainingCases = TrainingMethods.UsesUnlabeled(o.Method) ? split.TrainingCases : split.Labeled;
+        // A resumed run keeps the cases its record names (without a checkpoint, resuming fails below and says so).
+        var split = (resume && File.Exists(files.LastCheckpoint) ? RunRecord.ReadFolder(files.Directory).Split : null)
+                    ?? DatasetSplit.Create(data.TrainList, data.TestList, o.Split);
+        var method = o.MethodDescriptor;
+        var trainingCases = method.UsesUnlabeled ? split.TrainingCases : split.Labeled;
         var validationCases = split.Validation.Select(data.LoadLabeled).ToList();
 
         manual_seed(o.Seed);
-        using var model = TrainingMethods.CreateNetwork(o.Method, o.Network);
+        using var model = method.CreateNetwork(o.Network);
         model.to(device);
-        var step = TrainingMethods.CreateStep(o.Method, model, o.Loss, o.Optimizer);
+        var step = method.CreateStep(model, o.Loss, o.Optimizer);
         foreach (var module in step.Modules.Values) module.to(device);
 
         // Each case is loaded once, for the batch stream and the BatchNorm recalibration alike.
@@ -72,10 +74,10 @@ public sealed class PmcmTrainer(TrainingOptions options)
             log = TrainingLog.Create(files.Log);
             validationLog = TrainingLog.Create(files.ValidationLog);
         }
-        TrainingConfig.Write(files.Config, o, split);
+        o.Record(split).Write(files.Record);
 
         using var producer = BatchProducer.Resume(trainingCases, Load, state.ResumePoint, augmentation, producerOptions);
-        var predictor = Decoder1Windows.Create(model, o.Patch, device);
+        var evaluator = new Evaluator(new SlidingWindowInferer(model, device, new InferenceOptions(o.Window)));
         var clock = Stopwatch.StartNew();
         var startIteration = state.Iteration;
         var loss = double.NaN;
@@ -98,7 +100,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
                 recalibration.Apply(model, device);
                 if (validationCases.Count > 0)
                 {
-                    var summary = MetricSummary.Of(Validation.Score(validationCases, predictor, o.Window));
+                    var summary = MetricSummary.Of(evaluator.Score(validationCases).Select(c => c.Scores).ToList());
                     validationLog.Append(done, new Dictionary<string, double>
                     {
                         ["dice"] = summary.Dice.Mean, ["jaccard"] = summary.Jaccard.Mean, ["hd95"] = summary.Hd95.Mean, ["asd"] = summary.Asd.Mean,
@@ -133,7 +135,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
         var image = tensor(batch.Image, [b, 1, p.X, p.Y, p.Z]).to(device);
         var label = tensor(batch.Label, [b, p.X, p.Y, p.Z]).to(ScalarType.Int64).to(device);
         var sdf = tensor(batch.Sdf, [b, p.X, p.Y, p.Z]).to(device);
-        return step.Train(new PmcmBatch(image, label, sdf, batch.LabeledCount), iteration);
+        return step.Train(new BatchTensors(image, label, sdf, batch.LabeledCount), iteration);
     }
 
     private bool DrawCurves(RunFiles files)

@@ -14,55 +14,45 @@ public enum TrainingMethod
     Supervised,
 }
 
+/// <summary>The descriptor of every method, and lookups by name.</summary>
 public static class TrainingMethods
 {
-    private static readonly Dictionary<string, TrainingMethod> Names = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["pmcm"] = TrainingMethod.Pmcm,
-        ["pmcm-no-pml"] = TrainingMethod.PmcmNoPml,
-        ["pmcm-no-cml"] = TrainingMethod.PmcmNoCml,
-        ["mcnet"] = TrainingMethod.McNet,
-        ["supervised"] = TrainingMethod.Supervised,
-    };
+    /// <summary>
+    /// The methods, in the order the CLI lists them. The PMCM ablations switch off one part of the objective: without
+    /// PML the mutual prototype terms go, without CML the mapping networks' task-consistency and cycle terms go (the
+    /// SDF head stays supervised, as both heads belong to the network).
+    /// </summary>
+    public static readonly IReadOnlyList<TrainingMethodDescriptor> All =
+    [
+        Pmcm(TrainingMethod.Pmcm, "pmcm", loss => loss),
+        Pmcm(TrainingMethod.PmcmNoPml, "pmcm-no-pml", loss => loss with { UsePml = false }),
+        Pmcm(TrainingMethod.PmcmNoCml, "pmcm-no-cml", loss => loss with { UseCml = false }),
+        new(TrainingMethod.McNet, "mcnet", UsesUnlabeled: true, UsesRamp: true,
+            options => new McNet(options), (network, loss, optimizer) => new McNetStep((McNet)network, loss.Ramp, optimizer)),
+        new(TrainingMethod.Supervised, "supervised", UsesUnlabeled: false, UsesRamp: false,
+            options => new VNet(options), (network, _, optimizer) => new SupervisedStep((VNet)network, optimizer)),
+    ];
 
-    public static IReadOnlyCollection<string> Allowed => Names.Keys;
+    public static IReadOnlyCollection<string> Allowed => All.Select(d => d.Name).ToList();
+
+    public static TrainingMethodDescriptor Describe(TrainingMethod method) => All.First(d => d.Method == method);
 
     public static TrainingMethod Parse(string name) =>
-        Names.TryGetValue(name.Trim(), out var method)
-            ? method
-            : throw new PmcmException($"unknown method '{name}': use one of {string.Join(", ", Names.Keys)}");
+        All.FirstOrDefault(d => string.Equals(d.Name, name.Trim(), StringComparison.OrdinalIgnoreCase))?.Method
+        ?? throw new PmcmException($"unknown method '{name}': use one of {string.Join(", ", Allowed)}");
 
-    public static string Name(TrainingMethod method) => Names.First(kv => kv.Value == method).Key;
+    public static string Name(TrainingMethod method) => Describe(method).Name;
 
-    /// <summary>Whether the method learns from unlabeled cases (the supervised baseline does not).</summary>
-    public static bool UsesUnlabeled(TrainingMethod method) => method != TrainingMethod.Supervised;
+    /// <summary>The network a method trains; inference rebuilds it from the method name in a run's record.</summary>
+    public static SegmentationNet CreateNetwork(TrainingMethod method, NetworkOptions options) => Describe(method).CreateNetwork(options);
 
-    /// <summary>The network a method trains; inference rebuilds it from the method name in a run's config.</summary>
-    public static SegmentationNet CreateNetwork(TrainingMethod method, PmcmNetOptions options) => method switch
-    {
-        TrainingMethod.McNet => new McNet(options),
-        TrainingMethod.Supervised => new VNet(options),
-        _ => new PmcmNet(options),
-    };
+    public static ITrainingStep CreateStep(TrainingMethod method, SegmentationNet network, PmcmLossOptions loss, OptimizerOptions optimizer) =>
+        Describe(method).CreateStep(network, loss, optimizer);
 
-    /// <summary>
-    /// The step of a method. The PMCM ablations switch off one part of the objective: without PML the mutual
-    /// prototype terms go, without CML the mapping networks' task-consistency and cycle terms go (the SDF head stays
-    /// supervised, as both heads belong to the network).
-    /// </summary>
-    public static ITrainingStep CreateStep(TrainingMethod method, SegmentationNet network, PmcmLossOptions loss, OptimizerOptions optimizer) => method switch
-    {
-        TrainingMethod.McNet => new McNetStep((McNet)network, loss.Ramp, optimizer),
-        TrainingMethod.Supervised => new SupervisedStep((VNet)network, optimizer),
-        _ => new PmcmStep((PmcmNet)network,
-            new MappingNet(network.Options.Classes, network.Options.MappingChannels),
-            new MappingNet(network.Options.Classes, network.Options.MappingChannels),
-            method switch
-            {
-                TrainingMethod.PmcmNoPml => loss with { UsePml = false },
-                TrainingMethod.PmcmNoCml => loss with { UseCml = false },
-                _ => loss,
-            },
-            optimizer),
-    };
+    private static TrainingMethodDescriptor Pmcm(TrainingMethod method, string name, Func<PmcmLossOptions, PmcmLossOptions> objective) =>
+        new(method, name, UsesUnlabeled: true, UsesRamp: true, options => new PmcmNet(options), (network, loss, optimizer) =>
+            new PmcmStep((PmcmNet)network,
+                new MappingNet(network.Options.Classes, network.Options.MappingChannels),
+                new MappingNet(network.Options.Classes, network.Options.MappingChannels),
+                objective(loss), optimizer));
 }

@@ -1,6 +1,7 @@
 using Pmcm.Core;
 using Pmcm.Core.Data;
 using Pmcm.Core.Inference;
+using Pmcm.Core.Runs;
 using Pmcm.Core.Transforms;
 using Pmcm.Core.Volumes;
 using Pmcm.Learning.Losses;
@@ -9,8 +10,8 @@ using Pmcm.Learning.Networks;
 namespace Pmcm.Learning.Training;
 
 /// <summary>
-/// Everything a training run depends on, resolved (ALGORITHM.md §6–7). <see cref="For"/> gives the paper's
-/// settings per preset; the CLI overrides single fields with <c>with</c>. Written to the run's config.json.
+/// Everything a training run depends on, resolved (docs/method.md §6–7). <see cref="For"/> gives the paper's
+/// settings per preset; the CLI overrides single fields with <c>with</c>. Written as the run's <see cref="RunRecord"/>.
 /// </summary>
 public sealed record TrainingOptions
 {
@@ -36,7 +37,7 @@ public sealed record TrainingOptions
     public int ValidateEvery { get; init; } = 400;
     /// <summary>Cases held out at the end of train.list; null = <see cref="SplitOptions.DefaultValidationCount"/>.</summary>
     public int? ValidationCount { get; init; }
-    /// <summary>Sliding-window stride used for validation (LA 18,18,4; Pancreas 16,16,16).</summary>
+    /// <summary>Sliding-window stride used for validation (LA 18,18,4; Pancreas 16,16,16); capped at the patch in <see cref="Window"/>.</summary>
     public Shape3 Stride { get; init; } = new(18, 18, 4);
     public string Device { get; init; } = "cpu";
     /// <summary>libtorch intra-op threads; null = every core.</summary>
@@ -79,7 +80,7 @@ public sealed record TrainingOptions
         Require(Iterations > 0, $"--iterations {Iterations} must be positive");
         Require(Labeled > 0, $"--labeled {Labeled} must be positive");
         Require(LabeledBatchSize > 0 && LabeledBatchSize <= Labeled, $"--labeled-batch {LabeledBatchSize} must be between 1 and --labeled ({Labeled})");
-        Require(BatchSize > LabeledBatchSize || !TrainingMethods.UsesUnlabeled(Method),
+        Require(BatchSize > LabeledBatchSize || !MethodDescriptor.UsesUnlabeled,
             $"--batch {BatchSize} must exceed --labeled-batch {LabeledBatchSize} (unlabeled samples are needed)");
         Require(Downsample >= 1, $"--downsample {Downsample} must be at least 1");
         Require(NFilters > 0, $"--n-filters {NFilters} must be positive");
@@ -91,7 +92,7 @@ public sealed record TrainingOptions
         Require(Stride.X > 0 && Stride.Y > 0 && Stride.Z > 0, $"stride {Stride} must be positive");
     }
 
-    public PmcmNetOptions Network => new() { NFilters = NFilters, Classes = Classes, DropoutRate = DropoutRate };
+    public NetworkOptions Network => new() { NFilters = NFilters, Classes = Classes, DropoutRate = DropoutRate };
 
     public PmcmLossOptions Loss => (Preset == TrainingPreset.Pancreas ? PmcmLossOptions.Pancreas : PmcmLossOptions.La) with
     {
@@ -100,10 +101,46 @@ public sealed record TrainingOptions
 
     public OptimizerOptions Optimizer => new(LearningRate, Momentum, WeightDecay);
 
-    /// <summary>The supervised baseline draws labeled cases only.</summary>
-    public SamplerOptions Sampler => new(LabeledBatchSize, TrainingMethods.UsesUnlabeled(Method) ? UnlabeledBatchSize : 0);
+    public TrainingMethodDescriptor MethodDescriptor => TrainingMethods.Describe(Method);
+
+    /// <summary>A method without unlabeled data (the supervised baseline) draws labeled cases only.</summary>
+    public SamplerOptions Sampler => new(LabeledBatchSize, MethodDescriptor.UsesUnlabeled ? UnlabeledBatchSize : 0);
+
+    /// <summary>How the training list is divided; a method that learns from unlabeled cases needs some.</summary>
+    public SplitOptions Split => new(Labeled, ValidationCount, RequireUnlabeled: MethodDescriptor.UsesUnlabeled);
 
     public AugmentationOptions Augmentation => new(Patch, RotateFlip);
 
-    public SlidingWindowOptions Window => new(Patch, Stride);
+    /// <summary>The run record training writes: these options, resolved, and the split.</summary>
+    public RunRecord Record(DatasetSplit split) => new()
+    {
+        Method = TrainingMethods.Name(Method),
+        Preset = Preset.ToString().ToLowerInvariant(),
+        Data = Path.GetFullPath(DataDirectory),
+        Downsample = Downsample,
+        Labeled = Labeled,
+        Iterations = Iterations,
+        Patch = Patch,
+        Stride = Window.Stride,
+        RotateFlip = RotateFlip,
+        BatchSize = BatchSize,
+        LabeledBatchSize = LabeledBatchSize,
+        NFilters = NFilters,
+        Classes = Classes,
+        DropoutRate = DropoutRate,
+        LearningRate = LearningRate,
+        Momentum = Momentum,
+        WeightDecay = WeightDecay,
+        Seed = Seed,
+        ValidateEvery = ValidateEvery,
+        Device = Device,
+        Threads = Threads,
+        Ramp = Ramp.ToString().ToLowerInvariant(),
+        RampIterationsPerStep = MethodDescriptor.UsesRamp ? Loss.Ramp.IterationsPerStep : null,
+        BatchNormRecalibration = BatchNormRecalibration,
+        Split = split,
+    };
+
+    /// <summary>Validation windows; the stride never exceeds the patch, so a small patch still covers every voxel.</summary>
+    public SlidingWindowOptions Window => new(Patch, Stride.AtMost(Patch));
 }

@@ -43,7 +43,7 @@ public sealed class InferenceCommandsTests : IDisposable
         Assert.Equal(["case_b", "case_a"], root.GetProperty("cases").EnumerateArray().Select(c => c.GetProperty("case").GetString()));
 
         var csv = File.ReadAllLines(Path.Combine(predictions, "eval.csv"));
-        Assert.Equal("case,dice,jaccard,hd95,asd,empty_prediction", csv[0]);
+        Assert.Equal("case,dice,jaccard,hd95,asd,empty_prediction,empty_reference", csv[0]);
         Assert.Equal(3, csv.Length);
         Assert.Equal(Path.Combine(predictions, "eval.csv"), root.GetProperty("csv").GetString());
 
@@ -77,7 +77,7 @@ public sealed class InferenceCommandsTests : IDisposable
         var maskPath = _temp.File("out/mask.nii.gz");
         var pngPath = _temp.File("out/overlay.png");
 
-        var (exit, stdout, stderr) = CliHarness.Run(["predict", "--model", WriteCheckpoint(), "--input", scanPath, "--output", maskPath, "--overlay", pngPath, "--json", .. Window]);
+        var (exit, stdout, stderr) = CliHarness.Run(["predict", "--model", WriteCheckpoint(), "--input", scanPath, "--out", maskPath, "--overlay", pngPath, "--json", .. Window]);
         Assert.True(exit == 0, stderr);
         using var json = JsonDocument.Parse(stdout);
         var scan = json.RootElement.GetProperty("scans")[0];
@@ -106,10 +106,78 @@ public sealed class InferenceCommandsTests : IDisposable
         VolumeIO.Write(Path.Combine(scans, "b.nrrd"), new Volume(Shape, RandomImage(2), Geometry.WithSpacing(2, 2, 3)));
         var masks = _temp.File("masks");
 
-        var (exit, _, stderr) = CliHarness.Run(["predict", "--model", WriteCheckpoint(), "--input", scans, "--output", masks, .. Window]);
+        var (exit, _, stderr) = CliHarness.Run(["predict", "--model", WriteCheckpoint(), "--input", scans, "--out", masks, .. Window]);
         Assert.True(exit == 0, stderr);
         Assert.Equal(["a.nii.gz", "b.nrrd"], Directory.GetFiles(masks).Select(Path.GetFileName).Order());
         Assert.Equal([2.0, 2.0, 3.0], VolumeIO.Read(Path.Combine(masks, "b.nrrd")).Geometry.Spacing);
+    }
+
+    [Fact]
+    public void EvalOfARunTrainedOnShrunkVolumesScoresOnTheShrunkGrid()
+    {
+        var data = WriteDataset(out _);
+        var run = WriteRun("""{"n_filters": 2, "classes": 2, "patch": [16, 16, 16], "stride_xy": 8, "stride_z": 8, "downsample": 2}""");
+        var predictions = _temp.File("pred");
+
+        var (exit, stdout, stderr) = CliHarness.Run("eval", "--model", run, "--data", data, "--list", "test.list", "--json", "--save-predictions", predictions);
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.Equal(2, root.GetProperty("downsample").GetInt32());
+        Assert.Equal([2.0, 2.0, 2.0], root.GetProperty("grid_spacing").EnumerateArray().Select(v => v.GetDouble()));
+        // 20×18×17 shrinks to 10×9×8 = 720 voxels; shrunk label voxel i is original voxel 2i + 1 (nearest), so the
+        // boxes become 4×4×4 = 64 (case_a) and 5×4×4 = 80 (case_b) voxels. All-foreground Dice = 2|L| / (|L| + 720).
+        var cases = root.GetProperty("cases").EnumerateArray().ToDictionary(c => c.GetProperty("case").GetString()!, c => c.GetProperty("dice").GetDouble());
+        Assert.Equal(128.0 / 784, cases["case_a"], 1e-12);
+        Assert.Equal(160.0 / 800, cases["case_b"], 1e-12);
+        var mask = VolumeIO.Read(Path.Combine(predictions, "case_a.nii.gz"));
+        Assert.Equal(new Shape3(10, 9, 8), mask.Shape);
+        Assert.Equal([2.0, 2.0, 2.0], mask.Geometry.Spacing.Select(v => Math.Round(v, 6)));
+    }
+
+    [Fact]
+    public void PredictWithARunTrainedOnShrunkVolumesWritesAMaskOnTheScanGrid()
+    {
+        var shape = new Shape3(35, 33, 37);
+        var geometry = new Geometry([0.625, 0.625, 1.25], [-10, 5, 2.5], [0, -1, 0, 1, 0, 0, 0, 0, 1]);
+        var scanPath = _temp.File("scan.nii.gz");
+        VolumeIO.Write(scanPath, new Volume(shape, new float[shape.Count], geometry));
+        var run = WriteRun("""{"n_filters": 2, "classes": 2, "patch": [16, 16, 16], "stride_xy": 8, "stride_z": 8, "downsample": 2}""");
+        var maskPath = _temp.File("mask.nii.gz");
+
+        var (exit, stdout, stderr) = CliHarness.Run("predict", "--model", run, "--input", scanPath, "--out", maskPath, "--json");
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        // Shrunk grid 17×16×18: 2 × 1 × 2 windows (the scan's own grid would take 4 × 4 × 4).
+        Assert.Equal(4, json.RootElement.GetProperty("scans")[0].GetProperty("windows").GetInt32());
+        var mask = VolumeIO.Read(maskPath);
+        Assert.Equal(shape, mask.Shape);
+        Assert.Equal(geometry.Spacing, mask.Geometry.Spacing.Select(v => Math.Round(v, 6)));
+        Assert.Equal(geometry.Origin, mask.Geometry.Origin.Select(v => Math.Round(v, 6)));
+        Assert.Equal(geometry.Direction, mask.Geometry.Direction.Select(v => Math.Round(v, 6)));
+        Assert.All(mask.Data, v => Assert.Equal(1f, v));
+    }
+
+    [Fact]
+    public void TheDefaultStrideFollowsASmallPatchAndALargerGivenStrideIsRefused()
+    {
+        // A run with patch 16 that kept the LA stride 18,18,4: the default stride is capped at the patch.
+        var shape = new Shape3(63, 55, 39);
+        var scan = _temp.File("scan.nii");
+        VolumeIO.Write(scan, new Volume(shape, new float[shape.Count]));
+        var run = WriteRun("""{"n_filters": 2, "classes": 2, "patch": [16, 16, 16], "stride_xy": 18, "stride_z": 4}""");
+
+        var (exit, stdout, stderr) = CliHarness.Run("predict", "--model", run, "--input", scan, "--out", _temp.File("m.nii"), "--json");
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        // Stride 16,16,4: X ceil(47/16)+1 = 4, Y ceil(39/16)+1 = 4, Z 23/4 → 7 windows.
+        Assert.Equal(4 * 4 * 7, json.RootElement.GetProperty("scans")[0].GetProperty("windows").GetInt32());
+        Assert.Equal(shape.Count, json.RootElement.GetProperty("scans")[0].GetProperty("foreground_voxels").GetInt64());
+
+        (exit, _, stderr) = CliHarness.Run("predict", "--model", run, "--input", scan, "--out", _temp.File("m2.nii"), "--stride", "18,18,4");
+        Assert.Equal(1, exit);
+        Assert.Equal("error: stride 18×18×4 exceeds the patch 16×16×16: voxels between windows would get no prediction", stderr.Trim());
+        Assert.False(File.Exists(_temp.File("m2.nii")));
     }
 
     [Fact]
@@ -129,7 +197,7 @@ public sealed class InferenceCommandsTests : IDisposable
         var scan = _temp.File("scan.nii");
         VolumeIO.Write(scan, new Volume(Shape, RandomImage(1)));
 
-        var (exit, _, stderr) = CliHarness.Run("predict", "--model", run, "--input", scan, "--output", _temp.File("m.nii"));
+        var (exit, _, stderr) = CliHarness.Run("predict", "--model", run, "--input", scan, "--out", _temp.File("m.nii"));
         Assert.Equal(1, exit);
         Assert.Single(stderr.Trim().Split('\n'));
         Assert.Contains("does not fit the network: wrong shapes", stderr);
@@ -140,7 +208,7 @@ public sealed class InferenceCommandsTests : IDisposable
     {
         var scan = _temp.File("scan.nii");
         VolumeIO.Write(scan, new Volume(Shape, RandomImage(1)));
-        var (exit, _, stderr) = CliHarness.Run("predict", "--model", WriteCheckpoint(), "--input", scan, "--output", _temp.File("m.nii"), "--patch", "16,16,20");
+        var (exit, _, stderr) = CliHarness.Run("predict", "--model", WriteCheckpoint(), "--input", scan, "--out", _temp.File("m.nii"), "--patch", "16,16,20");
         Assert.Equal(1, exit);
         Assert.Single(stderr.Trim().Split('\n'));
         Assert.Contains("multiple of 16", stderr);
@@ -168,6 +236,14 @@ public sealed class InferenceCommandsTests : IDisposable
         return data;
     }
 
+    private string WriteRun(string config)
+    {
+        var run = Directory.CreateDirectory(_temp.File("run")).FullName;
+        PyTorchStateDict.Save(ConstantNet(3f), Path.Combine(run, "best.pth"));
+        File.WriteAllText(Path.Combine(run, "config.json"), config);
+        return run;
+    }
+
     private string WriteCheckpoint()
     {
         var path = _temp.File("model.pth");
@@ -178,7 +254,7 @@ public sealed class InferenceCommandsTests : IDisposable
     // Zero segmentation-head weights with bias (0, logit): every voxel's foreground probability is sigmoid(logit).
     private static PmcmNet ConstantNet(float foregroundLogit)
     {
-        var net = new PmcmNet(new PmcmNetOptions { NFilters = 2, Classes = 2 });
+        var net = new PmcmNet(new NetworkOptions { NFilters = 2, Classes = 2 });
         using var noGrad = no_grad();
         foreach (var (name, parameter) in net.named_parameters())
         {

@@ -18,7 +18,7 @@ public class TrainingCommandsTests
         Assert.All(dice, d => Assert.InRange(d, 0, 1));
         Assert.Matches(@"mean ± std\s*│\s*[0-9.]+ ± [0-9.]+", stdout);
         Assert.Contains("training_curves.png", stdout);
-        foreach (var name in new[] { "config.json", "best.pth", "last.ckpt", "log.csv", "validation.csv" })
+        foreach (var name in new[] { "run.json", "best.pth", "last.ckpt", "log.csv", "validation.csv" })
             Assert.True(File.Exists(Path.Combine(dir.Path, "run", name)), name);
         Assert.Equal(10, File.ReadAllLines(Path.Combine(dir.Path, "run", "log.csv")).Length - 1);
     }

@@ -134,4 +134,48 @@ public class SlidingWindowTests
         Assert.Throws<InvalidOperationException>(() =>
             SlidingWindow.Predict(new float[shape.Count], shape, new SlidingWindowOptions(shape, new Shape3(2, 2, 2)), (w, n) => new float[3]));
     }
+
+    [Fact]
+    public void A_scan_is_segmented_on_the_shrunk_grid_and_its_probability_brought_back_to_the_scan_grid()
+    {
+        // Odd sizes and a rotated, anisotropic affine; the image is a linear ramp so every step is known exactly.
+        var shape = new Shape3(35, 33, 37);
+        var geometry = new Geometry([0.625, 0.625, 1.25], [-10, 5, 2.5], [0, -1, 0, 1, 0, 0, 0, 0, 1]);
+        var scan = Volume.Zeros(shape, geometry);
+        float Ramp(double x, double y, double z) => (float)(0.1 + 0.01 * x + 0.008 * y + 0.009 * z);
+        for (var x = 0; x < shape.X; x++)
+        for (var y = 0; y < shape.Y; y++)
+        for (var z = 0; z < shape.Z; z++)
+            scan[x, y, z] = Ramp(x, y, z);
+        var options = new SlidingWindowOptions(new Shape3(16, 16, 16), new Shape3(8, 8, 8));
+        var shrunkWindows = 0;
+
+        var result = SlidingWindow.Predict(scan, 2, options, (w, n) =>
+        {
+            shrunkWindows += n;
+            return (float[])w.Clone();
+        });
+
+        Assert.Equal(shape, result.Shape);
+        Assert.Equal(shape.Count, result.Probability.Length);
+        // Shrunk grid 17×16×18: 2 × 1 × 2 windows of 16 with stride 8 (the full grid would need 4 × 4 × 4).
+        Assert.Equal(4, result.Windows);
+        Assert.Equal(4, shrunkWindows);
+        // An identity network returns the shrunk ramp; trilinear back-mapping reproduces the ramp between outer shrunk voxels (1..32 on X).
+        Assert.Equal(Ramp(20, 17, 9), result.Probability[shape.Index(20, 17, 9)], 5);
+        Assert.Equal(Ramp(1, 1, 1), result.Probability[shape.Index(1, 1, 1)], 5);
+        Assert.Equal(result.Probability.Select(p => p > 0.5f ? (byte)1 : (byte)0), result.Mask);
+    }
+
+    [Fact]
+    public void Downsampling_by_one_is_the_plain_prediction()
+    {
+        var shape = new Shape3(11, 9, 7);
+        var scan = new Volume(shape, RandomImage(shape, 4));
+        var options = new SlidingWindowOptions(new Shape3(8, 8, 6), new Shape3(3, 3, 2));
+        var plain = SlidingWindow.Predict(scan.Data, shape, options, (w, n) => (float[])w.Clone());
+        var viaScan = SlidingWindow.Predict(scan, 1, options, (w, n) => (float[])w.Clone());
+        Assert.Equal(plain.Probability, viaScan.Probability);
+        Assert.Equal(plain.Windows, viaScan.Windows);
+    }
 }

@@ -78,4 +78,12 @@ public class WindowPlanTests
     {
         Assert.Throws<PmcmException>(() => WindowPlan.Create(new Shape3(10, 10, 10), new Shape3(4, 4, 4), new Shape3(1, 0, 1)));
     }
+
+    [Fact]
+    public void A_stride_larger_than_the_patch_is_refused()
+    {
+        // Patch 16 with stride 18 leaves voxels 16 and 17 of every 18 without a window.
+        var e = Assert.Throws<PmcmException>(() => WindowPlan.Create(new Shape3(63, 55, 39), new Shape3(16, 16, 16), new Shape3(18, 18, 4)));
+        Assert.Contains("exceeds the patch", e.Message);
+    }
 }

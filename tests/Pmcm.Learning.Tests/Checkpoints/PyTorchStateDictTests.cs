@@ -15,12 +15,12 @@ public class PyTorchStateDictTests : IDisposable
     public void SaveThenLoadRestoresEveryParameterAndBuffer()
     {
         manual_seed(1);
-        var source = new PmcmNet(new PmcmNetOptions { NFilters = 2 });
+        var source = new PmcmNet(new NetworkOptions { NFilters = 2 });
         using (no_grad()) source.named_buffers().First(b => b.name.EndsWith("running_mean")).buffer.fill_(0.25f);
         var path = Path.Combine(dir, "model.pth");
         PyTorchStateDict.Save(source, path);
         manual_seed(2);
-        var target = new PmcmNet(new PmcmNetOptions { NFilters = 2 });
+        var target = new PmcmNet(new NetworkOptions { NFilters = 2 });
         PyTorchStateDict.Load(target, path);
         var expected = source.state_dict();
         foreach (var (key, value) in target.state_dict())
@@ -33,7 +33,7 @@ public class PyTorchStateDictTests : IDisposable
     {
         var path = Path.Combine(dir, "map.pth");
         PyTorchStateDict.Save(new MappingNet(2, 8), path);
-        var error = Assert.Throws<PmcmException>(() => PyTorchStateDict.Load(new PmcmNet(new PmcmNetOptions { NFilters = 2 }), path));
+        var error = Assert.Throws<PmcmException>(() => PyTorchStateDict.Load(new PmcmNet(new NetworkOptions { NFilters = 2 }), path));
         Assert.Contains("missing keys: encoder.block_one.conv.0.weight", error.Message);
         Assert.Contains("unexpected keys: map.0.bias, map.0.weight", error.Message);
     }
@@ -42,8 +42,8 @@ public class PyTorchStateDictTests : IDisposable
     public void WrongShapesAreNamedWithBothShapes()
     {
         var path = Path.Combine(dir, "nf2.pth");
-        PyTorchStateDict.Save(new PmcmNet(new PmcmNetOptions { NFilters = 2 }), path);
-        var error = Assert.Throws<PmcmException>(() => PyTorchStateDict.Load(new PmcmNet(new PmcmNetOptions { NFilters = 4 }), path));
+        PyTorchStateDict.Save(new PmcmNet(new NetworkOptions { NFilters = 2 }), path);
+        var error = Assert.Throws<PmcmException>(() => PyTorchStateDict.Load(new PmcmNet(new NetworkOptions { NFilters = 4 }), path));
         Assert.Contains("wrong shapes: encoder.block_one.conv.0.weight (file (2, 1, 3, 3, 3), network (4, 1, 3, 3, 3))", error.Message);
     }
 

@@ -17,7 +17,7 @@ public sealed class ModelSourceTests : IDisposable
     public void CheckpointGivesTheNetworkSizeFromItsWeightsAndTheLaWindowsByDefault()
     {
         manual_seed(11);
-        var saved = new PmcmNet(new PmcmNetOptions { NFilters = 2, Classes = 3 });
+        var saved = new PmcmNet(new NetworkOptions { NFilters = 2, Classes = 3 });
         var path = Path.Combine(_dir, "model.pth");
         PyTorchStateDict.Save(saved, path);
 
@@ -38,8 +38,8 @@ public sealed class ModelSourceTests : IDisposable
     public void RunFolderReadsConfigAndPrefersBestOverLast()
     {
         manual_seed(12);
-        var best = new PmcmNet(new PmcmNetOptions { NFilters = 2 });
-        var last = new PmcmNet(new PmcmNetOptions { NFilters = 2 });
+        var best = new PmcmNet(new NetworkOptions { NFilters = 2 });
+        var last = new PmcmNet(new NetworkOptions { NFilters = 2 });
         PyTorchStateDict.Save(last, Path.Combine(_dir, "last.pth"));
         File.WriteAllText(Path.Combine(_dir, "config.json"),
             """{"n_filters": 2, "classes": 2, "patch": [32, 16, 48], "stride_xy": 6, "stride_z": 3, "lr": 0.01}""");
@@ -54,7 +54,22 @@ public sealed class ModelSourceTests : IDisposable
         Assert.Equal(_dir, fromBest.RunDirectory);
         Assert.Equal(new Shape3(32, 16, 48), fromBest.Patch);
         Assert.Equal(new Shape3(6, 6, 3), fromBest.Stride);
+        Assert.Equal(1, fromBest.Downsample);
         AssertSameWeights(best, fromBest.Net);
+    }
+
+    [Fact]
+    public void RunFolderGivesTheTrainingDownsampleAndTheFullStrideCappedAtThePatch()
+    {
+        PyTorchStateDict.Save(new PmcmNet(new NetworkOptions { NFilters = 2 }), Path.Combine(_dir, "best.pth"));
+        File.WriteAllText(Path.Combine(_dir, "config.json"),
+            """{"n_filters": 2, "classes": 2, "patch": [32, 16, 48], "stride_xy": 40, "stride_y": 5, "stride_z": 3, "downsample": 2}""");
+        var loaded = ModelSource.Load(_dir);
+        Assert.Equal(2, loaded.Downsample);
+        Assert.Equal(new Shape3(32, 5, 3), loaded.Stride);
+        Assert.Equal(new Shape3(8, 8, 8), ModelSource.Load(_dir, new ModelSourceOptions(Stride: new Shape3(8, 8, 8))).Stride);
+        var e = Assert.Throws<PmcmException>(() => ModelSource.Load(_dir, new ModelSourceOptions(Patch: new Shape3(16, 16, 16), Stride: new Shape3(17, 8, 8))));
+        Assert.Contains("exceeds the patch", e.Message);
     }
 
     [Theory]

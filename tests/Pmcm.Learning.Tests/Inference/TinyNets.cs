@@ -21,7 +21,7 @@ internal static class TinyNets
     public static PmcmNet Random(int seed = 7)
     {
         manual_seed(seed);
-        return new PmcmNet(new PmcmNetOptions { NFilters = 2, Classes = 2, DropoutRate = 0 });
+        return new PmcmNet(new NetworkOptions { NFilters = 2, Classes = 2, DropoutRate = 0 });
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Tests.Losses;
 
-/// <summary>Each ALGORITHM.md loss term on tensors small enough to work out by hand.</summary>
+/// <summary>Each docs/method.md loss term on tensors small enough to work out by hand.</summary>
 public class LossTermTests
 {
     private static double V(Tensor t) => t.to_type(ScalarType.Float64).item<double>();

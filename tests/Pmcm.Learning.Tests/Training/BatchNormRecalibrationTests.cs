@@ -26,7 +26,7 @@ public class BatchNormRecalibrationTests
     private static PmcmNet Network()
     {
         manual_seed(3);
-        return new PmcmNet(new PmcmNetOptions { NFilters = 2, DropoutRate = 0.5 });
+        return new PmcmNet(new NetworkOptions { NFilters = 2, DropoutRate = 0.5 });
     }
 
     [Fact]

@@ -1,5 +1,5 @@
-using System.Text.Json;
 using Pmcm.Core.IO;
+using Pmcm.Core.Runs;
 using Pmcm.Core.Volumes;
 using Pmcm.Learning.Checkpoints;
 using Pmcm.Learning.Networks;
@@ -43,15 +43,16 @@ public class PmcmTrainerTests
         var run = temp.File("run");
         var summary = new PmcmTrainer(TinyDataset.Options(data, run, 3)).Run();
 
-        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
-        var root = config.RootElement;
-        Assert.Equal(2, root.GetProperty("n_filters").GetInt32());
-        Assert.Equal(2, root.GetProperty("classes").GetInt32());
-        Assert.Equal([32, 32, 16], root.GetProperty("patch").EnumerateArray().Select(e => e.GetInt32()));
-        Assert.Equal(16, root.GetProperty("stride_xy").GetInt32());
-        Assert.Equal(16, root.GetProperty("stride_z").GetInt32());
+        var record = RunRecord.ReadFolder(run);
+        Assert.Equal(2, record.NFilters);
+        Assert.Equal(2, record.Classes);
+        Assert.Equal(new Shape3(32, 32, 16), record.Patch);
+        // The options' stride, which does not exceed the patch.
+        Assert.Equal(new Shape3(16, 16, 16), record.Stride);
+        Assert.Equal(1, record.Downsample);
         // 6 training cases: the last 2 validate, the first 2 are labeled.
-        Assert.Equal(["synth_004", "synth_005"], root.GetProperty("split").GetProperty("validation").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["synth_004", "synth_005"], record.Split!.Validation);
+        Assert.Equal(["synth_000", "synth_001"], record.Split.Labeled);
 
         foreach (var name in new[] { "last.ckpt", "best.ckpt", "last.pth", "best.pth", "log.csv", "validation.csv" })
             Assert.True(File.Exists(Path.Combine(run, name)), name);
@@ -59,7 +60,7 @@ public class PmcmTrainerTests
         Assert.Equal(2, Directory.GetFiles(Path.Combine(run, "cache")).Length);
         Assert.False(H5Volumes.Contains(Path.Combine(data, "synth_000", "mri_norm2.h5"), H5Case.SdfName));
 
-        var loaded = new PmcmNet(new PmcmNetOptions { NFilters = 2 });
+        var loaded = new PmcmNet(new NetworkOptions { NFilters = 2 });
         PyTorchStateDict.Load(loaded, Path.Combine(run, "best.pth"));
         Assert.Equal(3, summary.Iterations);
         Assert.InRange(summary.BestDice, 0, 1);
@@ -99,8 +100,7 @@ public class PmcmTrainerTests
         var method = TrainingMethods.Parse(methodName);
         new PmcmTrainer(TinyDataset.Options(data, run, 2) with { Method = method, Labeled = labeled }).Run();
 
-        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
-        Assert.Equal(methodName, config.RootElement.GetProperty("method").GetString());
+        Assert.Equal(methodName, RunRecord.ReadFolder(run).Method);
         var model = Pmcm.Learning.Inference.ModelSource.Load(run);
         Assert.Equal(method == TrainingMethod.Supervised ? typeof(VNet) : typeof(McNet), model.Net.GetType());
         Assert.Equal(2, TrainingLog.Read(Path.Combine(run, "log.csv")).Count);

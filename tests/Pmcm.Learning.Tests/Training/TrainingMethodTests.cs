@@ -18,7 +18,7 @@ public class TrainingMethodTests
     {
         manual_seed(3);
         var method = TrainingMethods.Parse(name);
-        var network = TrainingMethods.CreateNetwork(method, new PmcmNetOptions { NFilters = 2 });
+        var network = TrainingMethods.CreateNetwork(method, new NetworkOptions { NFilters = 2 });
         var step = TrainingMethods.CreateStep(method, network, PmcmLossOptions.La, new OptimizerOptions());
         using var data = NewDisposeScope();
         var values = step.Train(TinyPmcm.Batch(), 6000);
@@ -26,6 +26,24 @@ public class TrainingMethodTests
         Assert.All(present, term => Assert.True(values.ContainsKey(term), $"{name} lacks {term}"));
         Assert.All(absent, term => Assert.False(values.ContainsKey(term), $"{name} should not have {term}"));
         Assert.Equal("model", step.Modules.Keys.First());
+    }
+
+    [Theory]
+    [InlineData("pmcm", true, true)]
+    [InlineData("pmcm-no-pml", true, true)]
+    [InlineData("pmcm-no-cml", true, true)]
+    [InlineData("mcnet", true, true)]
+    [InlineData("supervised", false, false)]
+    public void EachMethodSaysWhetherItLearnsFromUnlabeledCasesAndRamps(string name, bool unlabeled, bool ramp)
+    {
+        var descriptor = TrainingMethods.Describe(TrainingMethods.Parse(name));
+        Assert.Equal(name, descriptor.Name);
+        Assert.Equal(unlabeled, descriptor.UsesUnlabeled);
+        Assert.Equal(ramp, descriptor.UsesRamp);
+        // Without unlabeled data a batch holds labeled samples only and the split may label every case.
+        var options = TrainingOptions.For(TrainingPreset.La, "d", "r") with { Method = descriptor.Method };
+        Assert.Equal(unlabeled ? 2 : 0, options.Sampler.UnlabeledPerBatch);
+        Assert.Equal(unlabeled, options.Split.RequireUnlabeled);
     }
 
     [Fact]
@@ -49,10 +67,10 @@ public class TrainingMethodTests
     [Fact]
     public void NetworksKeepTheReferenceKeyLayout()
     {
-        var keys = new McNet(new PmcmNetOptions { NFilters = 2 }).state_dict().Keys.ToHashSet();
+        var keys = new McNet(new NetworkOptions { NFilters = 2 }).state_dict().Keys.ToHashSet();
         Assert.Contains("decoder2.block_five_up.conv.1.weight", keys); // conv after the trilinear upsample
         Assert.DoesNotContain("decoder1.bout_conv.weight", keys);
-        var vnet = new VNet(new PmcmNetOptions { NFilters = 2 }).state_dict().Keys;
+        var vnet = new VNet(new NetworkOptions { NFilters = 2 }).state_dict().Keys;
         Assert.DoesNotContain(vnet, k => k.StartsWith("decoder2", StringComparison.Ordinal));
     }
 }

@@ -1,32 +1,34 @@
-namespace Pmcm.Core.Tests;
+namespace Pmcm.Testing;
 
 /// <summary>
-/// Finds the shared real data (shared/data/la) by walking up from the test binaries: on the dev machine it is
-/// /work/shared, in CI it sits beside the clone (../shared from the repo root). Null when absent.
+/// Finds the read-only shared/ folder (real LA data, reference vectors) by walking up from the test binaries: on the
+/// dev machine it is /work/shared, in CI it sits beside the clone (../shared from the repository root).
 /// </summary>
 public static class SharedData
 {
-    public static string? Find()
+    /// <summary>shared/<paramref name="relative"/>, or null when there is none.</summary>
+    public static string? Find(string relative)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            foreach (var candidate in new[] { Path.Combine(dir.FullName, "shared"), dir.FullName })
-                if (Directory.Exists(Path.Combine(candidate, "data", "la")))
-                    return candidate;
+            foreach (var candidate in new[] { Path.Combine(dir.FullName, "shared", relative), Path.Combine(dir.FullName, "..", "shared", relative) })
+                if (Directory.Exists(candidate) || File.Exists(candidate)) return Path.GetFullPath(candidate);
         }
         return null;
     }
 
+    public static string Require(string relative) =>
+        Find(relative) ?? throw new InvalidOperationException($"shared/{relative} not found beside the repository");
+
     /// <summary>The first LA case's mri_norm2.h5 (from train.list when present), or null with the reason.</summary>
     public static string? FirstLaCase(out string reason)
     {
-        var root = Find();
-        if (root is null)
+        var la = Find(Path.Combine("data", "la"));
+        if (la is null)
         {
             reason = "shared/data/la not found above " + AppContext.BaseDirectory;
             return null;
         }
-        var la = Path.Combine(root, "data", "la");
         var list = Path.Combine(la, "train.list");
         var names = File.Exists(list) ? File.ReadAllLines(list).Select(l => l.Trim()).Where(l => l.Length > 0) : Directory.EnumerateDirectories(la).Select(Path.GetFileName).OfType<string>().Order();
         var file = names.Select(n => Path.Combine(la, n, "mri_norm2.h5")).FirstOrDefault(File.Exists);

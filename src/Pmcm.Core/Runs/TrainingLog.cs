@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Pmcm.Core;
 
-namespace Pmcm.Learning.Training;
+namespace Pmcm.Core.Runs;
 
 /// <summary>
 /// A CSV of one row per event (iteration or validation): <c>iteration</c> then named values, the columns

@@ -1,0 +1,73 @@
+using Pmcm.Core.IO;
+using Pmcm.Core.Morphology;
+using Pmcm.Core.Runs;
+using Pmcm.Core.Volumes;
+
+namespace Pmcm.Core.Data;
+
+/// <summary>
+/// A dataset in the <see cref="CommunityLayout"/>: <c>train.list</c> (+ optional <c>test.list</c>) and one HDF5
+/// file per case. Signed distance maps missing from a labeled case's file are computed once and cached under
+/// the run folder, never written into the user's data.
+/// </summary>
+public sealed class TrainingData
+{
+    private readonly string directory;
+    private readonly string cacheDirectory;
+    private readonly int downsample;
+
+    private TrainingData(string directory, string cacheDirectory, int downsample, IReadOnlyList<string> trainList, IReadOnlyList<string>? testList)
+    {
+        this.directory = directory;
+        this.cacheDirectory = cacheDirectory;
+        this.downsample = downsample;
+        TrainList = trainList;
+        TestList = testList;
+    }
+
+    public IReadOnlyList<string> TrainList { get; }
+    public IReadOnlyList<string>? TestList { get; }
+
+    /// <param name="downsample">Shrink factor applied when a case is loaded (images trilinear, labels nearest, SDF recomputed).</param>
+    public static TrainingData Open(string directory, string runDirectory, int downsample = 1)
+    {
+        if (!Directory.Exists(directory)) throw new PmcmException($"{directory}: data folder not found");
+        var train = CaseList.Read(Path.Combine(directory, CommunityLayout.TrainList));
+        var testPath = Path.Combine(directory, CommunityLayout.TestList);
+        var test = File.Exists(testPath) ? CaseList.Read(testPath) : null;
+        var data = new TrainingData(directory, new RunFiles(runDirectory).Cache, downsample, train, test);
+        foreach (var name in train) data.CasePath(name);
+        return data;
+    }
+
+    /// <summary>The case's HDF5 file, whichever of the two community layouts it uses.</summary>
+    public string CasePath(string name) => CommunityLayout.RequireCaseFile(directory, name);
+
+    /// <summary>A training sample; labeled cases get their SDF (read, or computed and cached).</summary>
+    public Sample LoadSample(string name, bool labeled)
+    {
+        var path = CasePath(name);
+        var c = TrainingGrid.Shrink(H5Case.Read(path), downsample);
+        if (labeled && c.Label is null) throw new PmcmException($"{path}: labeled case has no '{H5Case.LabelName}' dataset");
+        var label = labeled ? LabeledCase.Binary(c.Label!) : null;
+        var sdf = labeled ? (c.Sdf?.Data ?? CachedSdf(name, c.Label!)) : null;
+        return new Sample(name, c.Image.Shape, c.Image.Data, label, sdf, labeled);
+    }
+
+    /// <summary>Image and binary label of a validation or test case, on the training grid.</summary>
+    public LabeledCase LoadLabeled(string name) => LabeledCase.Load(name, CasePath(name), downsample);
+
+    private float[] CachedSdf(string name, Volume label)
+    {
+        var path = CommunityLayout.CachedSdfFile(cacheDirectory, name, downsample);
+        if (File.Exists(path))
+        {
+            var cached = H5Volumes.Read(path, H5Case.SdfName);
+            if (cached.Shape == label.Shape) return cached.Data;
+        }
+        var sdf = SignedDistance.Compute(label);
+        Directory.CreateDirectory(cacheDirectory);
+        H5Volumes.Write(path, [(H5Case.SdfName, sdf)]);
+        return sdf.Data;
+    }
+}
