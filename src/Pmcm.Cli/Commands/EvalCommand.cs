@@ -7,14 +7,17 @@ using Pmcm.Core.Data;
 using Pmcm.Core.IO;
 using Pmcm.Core.Metrics;
 using Pmcm.Core.Volumes;
+using Pmcm.Cli.Reports;
+using Pmcm.Learning.Inference;
 using Spectre.Console;
 
 namespace Pmcm.Cli.Commands;
 
 /// <summary>
-/// `pmcm eval --model RUN|PTH --data DIR [--list L] [inference options] [--json] [--save-predictions DIR]`:
+/// `pmcm eval --model RUN|PTH --data DIR [--list L] [inference options] [--json] [--save-predictions DIR] [--report DIR]`:
 /// segments every listed case by sliding windows and scores it against its label as the paper does
-/// (Dice, Jaccard, HD95, ASD in voxels; mean ± std over cases; empty predictions score 0).
+/// (Dice, Jaccard, HD95, ASD in voxels; mean ± std over cases; empty predictions score 0), optionally as an
+/// HTML report (<see cref="EvalReport"/>).
 /// </summary>
 public static class EvalCommand
 {
@@ -27,9 +30,10 @@ public static class EvalCommand
         var list = new Option<string?>("--list") { Description = "Case list file (default: DATA/test.list, else every case in DATA)" };
         var save = new Option<string?>("--save-predictions") { Description = "Write each predicted mask to DIR/<case>.nii.gz" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
+        var report = new Option<string?>("--report") { Description = "Write a self-contained HTML report to DIR/index.html (settings, summary, sortable per-case table, slices with both contours)" };
         var command = new Command("eval", "Evaluate a trained model on labelled cases: Dice, Jaccard, HD95, ASD per case and mean ± std")
         {
-            data, list, save, json,
+            data, list, save, json, report,
         };
         inference.AddTo(command);
         command.SetAction(parse => CliRunner.Guard(() =>
@@ -37,6 +41,7 @@ public static class EvalCommand
             var cases = CommunityLayout.Cases(parse.GetValue(data)!, parse.GetValue(list));
             var (inferer, model) = inference.Inferer(parse);
             var saveFolder = parse.GetValue(save);
+            using var html = parse.GetValue(report) is { } reportFolder ? new EvalReport(reportFolder) : null;
 
             var scores = new List<(string Name, SegmentationScores Scores)>();
             using (var progress = new TerminalProgress(cases.Count, "cases"))
@@ -48,7 +53,9 @@ public static class EvalCommand
                     var result = inferer.Segment(item.Image);
                     var prediction = new bool[result.Mask.Length];
                     for (var i = 0; i < prediction.Length; i++) prediction[i] = result.Mask[i] != 0;
-                    scores.Add((name, SegmentationMetrics.Compute(prediction, item.Label.ToMask(), item.Image.Shape)));
+                    var reference = item.Label.ToMask();
+                    scores.Add((name, SegmentationMetrics.Compute(prediction, reference, item.Image.Shape)));
+                    html?.AddCase(name, item.Image, reference, prediction, scores[^1].Scores);
                     if (saveFolder is not null)
                         VolumeIO.Write(Path.Combine(saveFolder, name + ".nii.gz"), MaskVolume.From(result.Mask, item.Image));
                     progress.Report(scores.Count);
@@ -58,6 +65,7 @@ public static class EvalCommand
             var csvPath = Path.GetFullPath(Path.Combine(model.RunDirectory ?? saveFolder ?? Directory.GetCurrentDirectory(), CsvName));
             AtomicFile.WriteAllText(csvPath, Csv(scores));
             var summary = MetricSummary.Of(scores.Select(s => s.Scores).ToList());
+            html?.Commit("Pmcm evaluation", ReportSettings(parse, inference, model, parse.GetValue(data)!, parse.GetValue(list), cases.Count), summary);
             if (parse.GetValue(json))
             {
                 Console.WriteLine(Json(scores, summary, model.WeightsPath, csvPath));
@@ -68,9 +76,23 @@ public static class EvalCommand
             Console.WriteLine($"model: {model.WeightsPath}");
             Console.WriteLine($"per-case scores written to {csvPath}");
             if (saveFolder is not null) Console.WriteLine($"predictions written to {Path.GetFullPath(saveFolder)}");
+            if (html is not null) Console.WriteLine($"report written to {html.Page}");
             return 0;
         }));
         return command;
+    }
+
+    private static IEnumerable<(string, string)> ReportSettings(ParseResult parse, InferenceArguments inference, LoadedModel model, string dataFolder, string? listPath, int cases)
+    {
+        yield return ("model", model.WeightsPath);
+        yield return ("data", Path.GetFullPath(dataFolder));
+        yield return ("case list", listPath is not null ? Path.GetFullPath(listPath) : "default (test.list, else every case)");
+        yield return ("cases", cases.ToString(CultureInfo.InvariantCulture));
+        yield return ("window", $"patch {model.Patch}, stride {model.Stride}, {(parse.GetValue(inference.Gaussian) ? "Gaussian" : "uniform")} blending");
+        yield return ("test-time augmentation", parse.GetValue(inference.Tta) ? "mirrored X, Y, Z" : "off");
+        yield return ("decoders", parse.GetValue(inference.BothDecoders) ? "both, averaged" : "decoder 1");
+        yield return ("largest component only", parse.GetValue(inference.Lcc) ? "yes" : "no");
+        yield return ("written", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
     }
 
     private static string Json(List<(string Name, SegmentationScores Scores)> scores, MetricSummary summary, string weights, string csvPath)
