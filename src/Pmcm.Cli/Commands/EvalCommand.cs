@@ -84,7 +84,7 @@ public static class EvalCommand
 
     private static IEnumerable<(string, string)> ReportSettings(ParseResult parse, InferenceArguments inference, LoadedModel model, string dataFolder, string? listPath, int cases)
     {
-        yield return ("model", model.WeightsPath);
+        yield return ("model", Path.GetFullPath(model.WeightsPath));
         yield return ("data", Path.GetFullPath(dataFolder));
         yield return ("case list", listPath is not null ? Path.GetFullPath(listPath) : "default (test.list, else every case)");
         yield return ("cases", cases.ToString(CultureInfo.InvariantCulture));
