@@ -53,7 +53,7 @@ public static class ExperimentCommand
             if (mode is ExperimentMode.Cell cell)
             {
                 var result = runner.Run(cell.Index);
-                Console.WriteLine($"{cells[cell.Index].Name}: Dice {result.Scores.Average(s => s.Dice):F4} on {result.Scores.Count} validation cases");
+                Console.WriteLine(FormattableString.Invariant($"{cells[cell.Index].Name}: Dice {result.Scores.Average(s => s.Dice):F4} on {result.Scores.Count} validation cases"));
                 return 0;
             }
             var results = mode is ExperimentMode.Collect ? runner.Collect() : runner.Run();
