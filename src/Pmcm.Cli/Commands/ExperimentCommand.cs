@@ -22,7 +22,7 @@ public static class ExperimentCommand
         var labeled = new Option<string>("--labeled") { Description = "Comma-separated labeled counts; 'all' = every non-validation case (supervised upper bound only)", DefaultValueFactory = _ => "8,all" };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds", DefaultValueFactory = _ => "1337" };
         var shared = new TrainingOptionSet("Experiment folder (one run folder per grid cell, results.md/.csv/.png, index.html)");
-        var modes = new SlurmOptionSet();
+        var modes = new ExperimentModeOptionSet();
         var command = new Command("experiment", "Train and compare methods × labeled counts × seeds at one scale, here or on Slurm") { methods, labeled, seeds };
         shared.AddTo(command);
         modes.AddTo(command);
@@ -73,7 +73,7 @@ public static class ExperimentCommand
     private static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>The grid options exactly as given on this command line, for the cell and collect jobs to repeat.</summary>
-    private static List<string> GridArguments(ParseResult parse, Command command, SlurmOptionSet modes)
+    private static List<string> GridArguments(ParseResult parse, Command command, ExperimentModeOptionSet modes)
     {
         var arguments = new List<string>();
         foreach (var option in command.Options.Where(o => !modes.Owns(o)))

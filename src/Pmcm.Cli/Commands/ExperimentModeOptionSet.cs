@@ -9,7 +9,7 @@ namespace Pmcm.Cli.Commands;
 /// only the reports from finished cells (`--collect`, the Slurm collect job), or not at all but as Slurm job
 /// scripts (`--emit slurm DIR` with the `--slurm-*` resources).
 /// </summary>
-public sealed class SlurmOptionSet
+public sealed class ExperimentModeOptionSet
 {
     private readonly Option<string[]> emit = new("--emit")
     {
