@@ -42,6 +42,8 @@ public sealed class ExperimentModeOptionSet
             if (!kind.Equals("slurm", StringComparison.OrdinalIgnoreCase)) throw new PmcmException($"--emit {kind}: only 'slurm' is supported");
             return new ExperimentMode.Emit(folder, new SlurmOptions(parse.GetValue(partition), parse.GetValue(gpus), parse.GetValue(time), parse.GetValue(memory), parse.GetValue(cpus)));
         }
+        if (new Option[] { partition, gpus, time, memory, cpus }.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } unused)
+            throw new PmcmException($"{unused.Name} applies to --emit slurm only");
         if (parse.GetValue(cell) is { } n) return new ExperimentMode.Cell(n);
         return parse.GetValue(collect) ? new ExperimentMode.Collect() : new ExperimentMode.All();
     }

@@ -53,6 +53,7 @@ public sealed class SlurmJobScriptsTests : IDisposable
     [InlineData("--cell|1|--collect", "error: use only one of --emit, --cell and --collect")]
     [InlineData("--cell|3", "error: --cell 3: the grid has 3 cells, numbered 0 to 2")]
     [InlineData("--collect", "error: 3 of 3 cells have no result.json: 0 (supervised-labeled2-seed3), 1 (supervised-labeledall-seed3), 2 (pmcm-labeled2-seed3)")]
+    [InlineData("--slurm-gpus|1", "error: --slurm-gpus applies to --emit slurm only")]
     [InlineData("--emit|slurm|DIR|--slurm-time|1 h", "error: --slurm-time '1 h': Slurm options and log paths cannot be empty or contain spaces")]
     public void BadModesAreOneLineErrors(string mode, string error) // mode: arguments separated by |
     {
