@@ -41,6 +41,22 @@ public sealed class SlurmJobScriptsTests : IDisposable
             Assert.Equal(UnixFileMode.UserExecute, File.GetUnixFileMode(Path.Combine(jobs, "submit.sh")) & UnixFileMode.UserExecute);
     }
 
+    [Fact]
+    public void CellRunsThatCellAloneAndCollectNamesTheOthers()
+    {
+        var output = _temp.File("out");
+        var (exit, stdout, stderr) = CliHarness.Run(TinyGrid.Arguments(Grid, Data(), output, "--cell", "1"));
+        Assert.True(exit == 0, stderr);
+        Assert.StartsWith("supervised-labeledall-seed3: Dice ", stdout);
+        Assert.Equal(["supervised-labeledall-seed3"], Directory.GetDirectories(output).Select(Path.GetFileName));
+        Assert.True(File.Exists(Path.Combine(output, "supervised-labeledall-seed3", "result.json")));
+
+        (exit, _, stderr) = CliHarness.Run(TinyGrid.Arguments(Grid, Data(), output, "--collect"));
+        Assert.Equal(1, exit);
+        Assert.Equal("error: 2 of 3 cells have no result.json: 0 (supervised-labeled2-seed3), 2 (pmcm-labeled2-seed3)", stderr.Trim());
+        Assert.False(File.Exists(Path.Combine(output, "results.csv")));
+    }
+
     [Theory]
     [InlineData("it's", "'it'\\''s'")]
     [InlineData("/data/la-2,x=1", "/data/la-2,x=1")]
