@@ -4,16 +4,18 @@ using System.Text.Json;
 using Pmcm.Core.Data;
 using Pmcm.Core.IO;
 using Pmcm.Core.Metrics;
+using Pmcm.Cli.Reports;
 using Pmcm.Learning.Inference;
 using Spectre.Console;
 
 namespace Pmcm.Cli.Commands;
 
 /// <summary>
-/// `pmcm eval --model RUN|PTH --data DIR [--list L] [inference options] [--json] [--save-predictions DIR]`:
+/// `pmcm eval --model RUN|PTH --data DIR [--list L] [inference options] [--json] [--save-predictions DIR] [--report DIR]`:
 /// segments every listed case by sliding windows and scores it against its label as the paper does
 /// (Dice, Jaccard, HD95, ASD in voxels; mean ± std over cases; empty predictions score 0). Cases are first shrunk
-/// as the run's training shrank them (its downsampling factor), and scored on that grid.
+/// as the run's training shrank them (its downsampling factor), and scored on that grid; optionally as an
+/// HTML report (<see cref="EvalReport"/>).
 /// </summary>
 public static class EvalCommand
 {
@@ -26,9 +28,10 @@ public static class EvalCommand
         var list = new Option<string?>("--list") { Description = "Case list file, relative to DATA (default: DATA/test.list, else every case in DATA)" };
         var save = new Option<string?>("--save-predictions") { Description = "Write each predicted mask to DIR/<case>.nii.gz, on the grid it was scored on" };
         var json = CommonOptions.Json();
+        var report = new Option<string?>("--report") { Description = "Write a self-contained HTML report to DIR/index.html (settings, summary, sortable per-case table, slices with both contours)" };
         var command = new Command("eval", "Evaluate a trained model on labelled cases: Dice, Jaccard, HD95, ASD per case and mean ± std")
         {
-            data, list, save, json,
+            data, list, save, json, report,
         };
         inference.AddTo(command);
         command.SetAction(parse => CliRunner.Guard(() =>
@@ -37,6 +40,7 @@ public static class EvalCommand
             var (inferer, model) = inference.Inferer(parse);
             var evaluator = new Evaluator(inferer);
             var saveFolder = parse.GetValue(save);
+            using var html = parse.GetValue(report) is { } reportFolder ? new EvalReport(reportFolder) : null;
 
             var scores = new List<(string Name, SegmentationScores Scores)>();
             double[]? spacing = null;
@@ -48,6 +52,7 @@ public static class EvalCommand
                     spacing ??= item.Image.Geometry.Spacing;
                     var scored = evaluator.Score(item);
                     scores.Add((name, scored.Scores));
+                    html?.AddCase(name, item.Image, item.Label.Select(v => v != 0).ToArray(), scored.Mask.Select(v => v != 0).ToArray(), scored.Scores);
                     if (saveFolder is not null)
                         VolumeIO.Write(Path.Combine(saveFolder, name + ".nii.gz"), MaskVolume.From(scored.Mask, item.Image));
                     progress.Report(scores.Count);
@@ -55,8 +60,9 @@ public static class EvalCommand
             }
 
             var csvPath = Path.GetFullPath(Path.Combine(model.RunDirectory ?? saveFolder ?? Directory.GetCurrentDirectory(), CsvName));
-            var report = new MetricsReport(scores);
-            AtomicFile.WriteAllText(csvPath, report.Csv());
+            var metrics = new MetricsReport(scores);
+            AtomicFile.WriteAllText(csvPath, metrics.Csv());
+            html?.Commit("Pmcm evaluation", ReportSettings(parse, inference, model, parse.GetValue(data)!, parse.GetValue(list), cases.Count), MetricSummary.Of(scores.Select(s => s.Scores).ToList()));
             if (parse.GetValue(json))
             {
                 var result = new Dictionary<string, object>
@@ -65,21 +71,36 @@ public static class EvalCommand
                     ["downsample"] = model.Downsample,
                     ["grid_spacing"] = spacing!,
                 };
-                foreach (var (key, value) in report.Json()) result[key] = value;
+                foreach (var (key, value) in metrics.Json()) result[key] = value;
                 result["csv"] = csvPath;
                 Console.WriteLine(JsonSerializer.Serialize(result, Ui.Json));
                 return 0;
             }
-            Ui.Out().Write(report.Table(caption: "HD95/ASD in voxels of the scored grid"));
+            Ui.Out().Write(metrics.Table(caption: "HD95/ASD in voxels of the scored grid"));
             // Plain lines, so that long paths are never wrapped into something that cannot be copied.
             Console.WriteLine($"model: {model.WeightsPath}");
             Console.WriteLine($"scored on the training grid: downsample {model.Downsample}, voxel spacing {Spacing(spacing!)} (in the input's units)");
             Console.WriteLine($"per-case scores written to {csvPath}");
             if (saveFolder is not null) Console.WriteLine($"predictions written to {Path.GetFullPath(saveFolder)}");
+            if (html is not null) Console.WriteLine($"report written to {html.Page}");
             return 0;
         }));
         return command;
     }
 
     private static string Spacing(double[] spacing) => string.Join(" × ", spacing.Select(v => v.ToString("G6", CultureInfo.InvariantCulture)));
+
+    private static IEnumerable<(string, string)> ReportSettings(ParseResult parse, InferenceArguments inference, LoadedModel model, string dataFolder, string? listPath, int cases)
+    {
+        yield return ("model", Path.GetFullPath(model.WeightsPath));
+        yield return ("data", Path.GetFullPath(dataFolder));
+        yield return ("case list", listPath ?? "default (test.list, else every case)");
+        yield return ("grid", $"the run's training grid (downsample {model.Downsample})");
+        yield return ("cases", cases.ToString(CultureInfo.InvariantCulture));
+        yield return ("window", $"patch {model.Patch}, stride {model.Stride}, {(parse.GetValue(inference.Gaussian) ? "Gaussian" : "uniform")} blending");
+        yield return ("test-time augmentation", parse.GetValue(inference.Tta) ? "mirrored X, Y, Z" : "off");
+        yield return ("decoders", parse.GetValue(inference.BothDecoders) ? "both, averaged" : "decoder 1");
+        yield return ("largest component only", parse.GetValue(inference.Lcc) ? "yes" : "no");
+        yield return ("written", DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
+    }
 }

@@ -1,5 +1,8 @@
 using System.CommandLine;
+using Pmcm.Cli.Reports;
+using Pmcm.Cli.Slurm;
 using Pmcm.Core;
+using Pmcm.Core.Data;
 using Pmcm.Learning.Experiments;
 using Pmcm.Learning.Training;
 using Spectre.Console;
@@ -8,8 +11,9 @@ namespace Pmcm.Cli.Commands;
 
 /// <summary>
 /// `pmcm experiment --data DIR --out DIR [--methods …] [--labeled 8,all] [--seeds …] [scale options]`: trains and
-/// scores a grid of runs at one scale (finished runs are skipped), then writes results.md, results.csv and
-/// results.png in the output folder.
+/// scores a grid of runs at one scale (finished runs are skipped), then writes results.md, results.csv,
+/// results.png and index.html in the output folder. `--emit slurm DIR` writes Slurm job scripts for the same
+/// grid instead (<see cref="SlurmJobScripts"/>); `--cell N` and `--collect` are what those jobs run.
 /// </summary>
 public static class ExperimentCommand
 {
@@ -18,9 +22,11 @@ public static class ExperimentCommand
         var methods = new Option<string>("--methods") { Description = $"Comma-separated methods ({string.Join(", ", TrainingMethods.Allowed)})", DefaultValueFactory = _ => "supervised,mcnet,pmcm,pmcm-no-pml,pmcm-no-cml" };
         var labeled = new Option<string>("--labeled") { Description = "Comma-separated labeled counts; 'all' = every non-validation case (supervised upper bound only)", DefaultValueFactory = _ => "8,all" };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds", DefaultValueFactory = _ => "1337" };
-        var shared = new TrainingOptionSet("Experiment folder (one run folder per grid cell, results.md/.csv/.png)");
-        var command = new Command("experiment", "Train and compare methods × labeled counts × seeds at one scale") { methods, labeled, seeds };
+        var shared = new TrainingOptionSet("Experiment folder (one run folder per grid cell, results.md/.csv/.png, index.html)");
+        var modes = new ExperimentModeOptionSet();
+        var command = new Command("experiment", "Train and compare methods × labeled counts × seeds at one scale, here or on Slurm") { methods, labeled, seeds };
         shared.AddTo(command);
+        modes.AddTo(command);
         command.SetAction(parse => CliRunner.Guard(() =>
         {
             var template = shared.Resolve(parse);
@@ -31,20 +37,59 @@ public static class ExperimentCommand
                 Split(parse.GetValue(seeds)!).Select(s => int.TryParse(s, out var v) ? v : throw new PmcmException($"seed '{s}' is not an integer")).ToList());
             var cells = options.Cells().ToList();
             if (cells.Count == 0) throw new PmcmException("the grid is empty: 'all' labeled applies to the supervised method only");
+            var mode = modes.Mode(parse);
+
+            if (mode is ExperimentMode.Emit emit)
+            {
+                // Fail here, on the login node, rather than in every array task.
+                TrainingData.Open(template.DataDirectory, options.OutDirectory, template.Downsample);
+                SlurmJobScripts.Write(emit.Directory, PmcmCommandLine(), GridArguments(parse, command, modes), cells.Select(c => c.Name).ToList(),
+                    emit.Slurm, Directory.GetCurrentDirectory());
+                Console.WriteLine($"{cells.Count} cells; submit them with {Path.Combine(Path.GetFullPath(emit.Directory), SlurmJobScripts.SubmitScript)}");
+                return 0;
+            }
 
             using var progress = new TrainingProgressLine();
             var runner = new ExperimentRunner(options) { Log = message => Console.Error.WriteLine(message), Progress = progress.Report };
-            var rows = ExperimentReport.Rows(runner.Run());
+            if (mode is ExperimentMode.Cell cell)
+            {
+                var result = runner.Run(cell.Index);
+                Console.WriteLine(FormattableString.Invariant($"{cells[cell.Index].Name}: Dice {result.Scores.Average(s => s.Dice):F4} on {result.Scores.Count} validation cases"));
+                return 0;
+            }
+            var results = mode is ExperimentMode.Collect ? runner.Collect() : runner.Run();
+            var rows = ExperimentReport.Rows(results);
             ExperimentReport.Write(options.OutDirectory, rows);
-            var chart = Path.Combine(options.OutDirectory, "results.png");
+            var chart = Path.Combine(options.OutDirectory, ExperimentPage.ChartName);
             ExperimentChart.Write(chart, rows);
+            var page = ExperimentPage.Write(options, rows, results);
 
             Console.WriteLine(ExperimentReport.Markdown(rows));
-            Ui.Out().MarkupLine($"results: [bold]{Markup.Escape(Path.Combine(options.OutDirectory, "results.md"))}[/], results.csv, {Markup.Escape(chart)}");
+            Ui.Out().MarkupLine($"results: [bold]{Markup.Escape(Path.Combine(options.OutDirectory, "results.md"))}[/], results.csv, {Markup.Escape(chart)}, {Markup.Escape(page)}");
             return 0;
         }));
         return command;
     }
 
     private static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The grid options exactly as given on this command line, for the cell and collect jobs to repeat.</summary>
+    private static List<string> GridArguments(ParseResult parse, Command command, ExperimentModeOptionSet modes)
+    {
+        var arguments = new List<string>();
+        foreach (var option in command.Options.Where(o => !modes.Owns(o)))
+        {
+            if (parse.GetResult(option) is not { Implicit: false } given) continue;
+            arguments.Add(option.Name);
+            arguments.AddRange(given.Tokens.Select(t => t.Value));
+        }
+        return arguments;
+    }
+
+    /// <summary>How to start this pmcm again: its native launcher beside pmcm.dll, else the dotnet host with the dll.</summary>
+    private static IReadOnlyList<string> PmcmCommandLine()
+    {
+        var launcher = Path.Combine(AppContext.BaseDirectory, OperatingSystem.IsWindows() ? "pmcm.exe" : "pmcm");
+        return File.Exists(launcher) ? [launcher] : [Environment.ProcessPath ?? "dotnet", Path.Combine(AppContext.BaseDirectory, "pmcm.dll")];
+    }
 }

@@ -80,7 +80,7 @@ public static class OverlayRenderer
                || mask[shape.Index(x, y - 1, z)] == 0 || mask[shape.Index(x, y + 1, z)] == 0;
     }
 
-    private static (float Low, float High) GreyRange(float[] data, double lowPercentile, double highPercentile)
+    internal static (float Low, float High) GreyRange(float[] data, double lowPercentile, double highPercentile)
     {
         var sorted = (float[])data.Clone();
         Array.Sort(sorted);
@@ -89,7 +89,7 @@ public static class OverlayRenderer
         return (low, high > low ? high : low + 1);
     }
 
-    private static SKColor Grey(float value, float low, float high)
+    internal static SKColor Grey(float value, float low, float high)
     {
         var g = (byte)Math.Clamp((value - low) / (high - low) * 255, 0, 255);
         return new SKColor(g, g, g);

@@ -24,29 +24,60 @@ public sealed class ExperimentRunner(ExperimentOptions options)
 
     public IReadOnlyList<ExperimentResult> Run(CancellationToken cancellation = default)
     {
-        // Bad data fails before any cell starts, not inside the first run.
-        TrainingData.Open(options.Template.DataDirectory, options.OutDirectory, options.Template.Downsample);
+        CheckData();
         var results = new List<ExperimentResult>();
         foreach (var cell in options.Cells())
         {
             cancellation.ThrowIfCancellationRequested();
-            var runDirectory = Path.Combine(options.OutDirectory, cell.Name);
-            var resultPath = Path.Combine(runDirectory, ResultFile);
-            if (File.Exists(resultPath))
-            {
-                Log?.Invoke($"{cell.Name}: finished earlier, skipped");
-                results.Add(Read(resultPath));
-                continue;
-            }
-            var run = Options(cell, runDirectory);
-            Log?.Invoke($"{cell.Name}: training ({run.Iterations} iterations, {run.Labeled} labeled)");
-            var clock = Stopwatch.StartNew();
-            var summary = new PmcmTrainer(run) { Progress = Progress }.Run(resume: File.Exists(new RunFiles(runDirectory).LastCheckpoint), cancellation);
-            var result = Evaluate(cell, run, summary, clock.Elapsed.TotalSeconds);
-            AtomicFile.WriteAllText(resultPath, JsonSerializer.Serialize(result, Json));
-            results.Add(result);
+            results.Add(RunCell(cell, cancellation));
         }
         return results;
+    }
+
+    /// <summary>
+    /// Cell <paramref name="index"/> of <see cref="ExperimentOptions.Cells"/> alone (a Slurm array task), skipped
+    /// if it finished earlier.
+    /// </summary>
+    public ExperimentResult Run(int index, CancellationToken cancellation = default)
+    {
+        var cells = options.Cells().ToList();
+        if (index < 0 || index >= cells.Count) throw new PmcmException($"--cell {index}: the grid has {cells.Count} cells, numbered 0 to {cells.Count - 1}");
+        CheckData();
+        return RunCell(cells[index], cancellation);
+    }
+
+    /// <summary>The results of every cell, in grid order, without training; a missing one is an error naming it.</summary>
+    public IReadOnlyList<ExperimentResult> Collect()
+    {
+        var cells = options.Cells().ToList();
+        var missing = cells.Select((cell, i) => (cell, i)).Where(c => !File.Exists(ResultPath(c.cell))).ToList();
+        if (missing.Count > 0)
+            throw new PmcmException($"{missing.Count} of {cells.Count} cells have no {ResultFile}: "
+                                    + string.Join(", ", missing.Select(c => $"{c.i} ({c.cell.Name})")));
+        return cells.Select(cell => Read(ResultPath(cell))).ToList();
+    }
+
+    // Bad data fails before any cell starts, not inside the first run.
+    private void CheckData() => TrainingData.Open(options.Template.DataDirectory, options.OutDirectory, options.Template.Downsample);
+
+    private string ResultPath(ExperimentCell cell) => Path.Combine(options.OutDirectory, cell.Name, ResultFile);
+
+    private ExperimentResult RunCell(ExperimentCell cell, CancellationToken cancellation)
+    {
+        var runDirectory = Path.Combine(options.OutDirectory, cell.Name);
+        var resultPath = ResultPath(cell);
+        if (File.Exists(resultPath))
+        {
+            Log?.Invoke($"{cell.Name}: finished earlier, skipped");
+            return Read(resultPath);
+        }
+        var run = Options(cell, runDirectory);
+        Log?.Invoke($"{cell.Name}: training ({run.Iterations} iterations, {run.Labeled} labeled)");
+        var clock = Stopwatch.StartNew();
+        var summary = new PmcmTrainer(run) { Progress = Progress }.Run(resume: File.Exists(new RunFiles(runDirectory).LastCheckpoint), cancellation);
+        var result = Evaluate(cell, run, summary, clock.Elapsed.TotalSeconds);
+        AtomicFile.WriteAllText(resultPath, JsonSerializer.Serialize(result, Json));
+        return result;
     }
 
     /// <summary>The run's options: the template with this cell's method, labeled count, seed and folder.</summary>

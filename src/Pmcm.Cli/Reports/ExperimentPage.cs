@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Text;
+using Pmcm.Core.IO;
+using Pmcm.Core.Metrics;
+using Pmcm.Core.Runs;
+using Pmcm.Learning.Experiments;
+using Pmcm.Learning.Training;
+
+namespace Pmcm.Cli.Reports;
+
+/// <summary>
+/// The experiment's page, <c>OUT/index.html</c>: the grid's settings, the paper-style table (sortable), the bar
+/// charts (<c>results.png</c>), and one row per run with its own scores and links to its folder and training
+/// curves. Links are relative, so the experiment folder can be copied off a cluster and opened anywhere.
+/// </summary>
+public static class ExperimentPage
+{
+    public const string ChartName = "results.png";
+
+    public static string Write(ExperimentOptions options, IReadOnlyList<ExperimentRow> rows, IReadOnlyList<ExperimentResult> results)
+    {
+        var t = options.Template;
+        var html = new StringBuilder();
+        HtmlPage.Begin(html, "Pmcm experiment");
+        html.Append("<h2>Settings</h2>\n");
+        HtmlPage.Settings(html, [
+            ("data", Path.GetFullPath(t.DataDirectory)),
+            ("methods", string.Join(", ", options.Methods.Select(TrainingMethods.Name))),
+            ("labeled", string.Join(", ", options.Labeled)),
+            ("seeds", string.Join(", ", options.Seeds)),
+            ("scale", Invariant($"{t.Iterations} iterations, patch {t.Patch}, batch {t.BatchSize} ({t.LabeledBatchSize} labeled), {t.NFilters} filters, downsample ×{t.Downsample}")),
+            ("scored on", "each run's validation cases (held out from train.list), best checkpoint"),
+        ]);
+
+        html.Append("""
+            <h2>Results</h2>
+            <p>Mean ± std over the validation cases of every seed; HD95 and ASD in voxels. Click a header to sort.</p>
+            <table class="sortable" id="results">
+            <thead><tr><th data-sort="text">method</th><th class="num" data-sort="number">labeled</th><th class="num" data-sort="number">Dice (%)</th><th class="num" data-sort="number">Jaccard (%)</th><th class="num" data-sort="number">HD95</th><th class="num" data-sort="number">ASD</th><th class="num" data-sort="number">runs</th><th class="num" data-sort="number">minutes per run</th></tr></thead>
+            <tbody>
+
+            """);
+        foreach (var r in rows)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr data-method=\"{HtmlPage.Escape(r.Method)}\" data-labeled=\"{HtmlPage.Escape(r.Labeled)}\"><td>{HtmlPage.Escape(r.Method)}</td><td class=\"num\">{r.LabeledCases}</td>");
+            html.Append(Pm(r.Summary.Dice, 100)).Append(Pm(r.Summary.Jaccard, 100)).Append(Pm(r.Summary.Hd95, 1)).Append(Pm(r.Summary.Asd, 1));
+            html.Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{r.Runs}</td>{HtmlPage.NumberCell(r.MeanTrainingMinutes, 1)}</tr>\n");
+        }
+        html.Append(CultureInfo.InvariantCulture, $"</tbody></table>\n<p><img src=\"{ChartName}\" alt=\"Dice and HD95 per method\" style=\"max-width: 100%; image-rendering: auto\"></p>\n");
+
+        html.Append("""
+            <h2>Runs</h2>
+            <table class="sortable" id="runs">
+            <thead><tr><th data-sort="text">run</th><th data-sort="text">method</th><th data-sort="text">labeled</th><th class="num" data-sort="number">seed</th><th class="num" data-sort="number">Dice</th><th class="num" data-sort="number">HD95</th><th class="num" data-sort="number">best iteration</th><th class="num" data-sort="number">minutes</th><th>curves</th></tr></thead>
+            <tbody>
+
+            """);
+        // The runner returns one result per cell, in the grid's order.
+        foreach (var (cell, r) in options.Cells().Select(c => c.Name).Zip(results))
+        {
+            var summary = MetricSummary.Of(r.Scores);
+            var curves = Path.GetRelativePath(options.OutDirectory, new RunFiles(Path.Combine(options.OutDirectory, cell)).Curves);
+            var hasCurves = File.Exists(Path.Combine(options.OutDirectory, curves));
+            html.Append(CultureInfo.InvariantCulture, $"<tr data-run=\"{HtmlPage.Escape(cell)}\"><td><a href=\"{HtmlPage.Href(cell)}/\">{HtmlPage.Escape(cell)}</a></td><td>{HtmlPage.Escape(r.Method)}</td><td>{HtmlPage.Escape(r.Labeled)}</td><td class=\"num\">{r.Seed}</td>");
+            html.Append(HtmlPage.NumberCell(summary.Dice.Mean, 4)).Append(HtmlPage.NumberCell(summary.Hd95.Mean, 2));
+            html.Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{r.BestIteration}</td>{HtmlPage.NumberCell(r.TrainingSeconds / 60, 1)}");
+            html.Append(hasCurves
+                ? $"<td><a href=\"{HtmlPage.Href(curves)}\"><img src=\"{HtmlPage.Href(curves)}\" alt=\"training curves of {HtmlPage.Escape(cell)}\" width=\"180\" style=\"image-rendering: auto\"></a></td></tr>\n"
+                : "<td>none</td></tr>\n");
+        }
+        html.Append("</tbody></table>\n");
+        HtmlPage.End(html);
+
+        var page = Path.Combine(options.OutDirectory, ReportFolder.PageName);
+        AtomicFile.WriteAllText(page, html.ToString());
+        return page;
+    }
+
+    private static string Pm(Statistic s, double factor) =>
+        $"<td class=\"num\" data-value=\"{HtmlPage.SortValue(factor * s.Mean)}\">{HtmlPage.Number(factor * s.Mean, 2)} ± {HtmlPage.Number(factor * s.Std, 2)}</td>";
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

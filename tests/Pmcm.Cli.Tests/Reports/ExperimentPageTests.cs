@@ -1,0 +1,57 @@
+using System.Text.RegularExpressions;
+using Pmcm.Cli.Tests.Browser;
+
+namespace Pmcm.Cli.Tests.Reports;
+
+/// <summary>`pmcm experiment` writes index.html beside results.md: the table, the chart and one row per run.</summary>
+[Collection("Console")]
+public sealed class ExperimentPageTests : IDisposable
+{
+    private const string Grid = "--methods supervised --labeled 2,all --seeds 5";
+    private readonly TempDir _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void PageHoldsTheTableTheChartAndEveryRunWithItsCurves()
+    {
+        var output = RunGrid();
+        var html = File.ReadAllText(Path.Combine(output, "index.html"));
+
+        Assert.Equal(["2", "all"], Regex.Matches(html, "<tr data-method=\"supervised\" data-labeled=\"([^\"]+)\"").Select(m => m.Groups[1].Value));
+        Assert.Equal(["supervised-labeled2-seed5", "supervised-labeledall-seed5"], Regex.Matches(html, "<tr data-run=\"([^\"]+)\"").Select(m => m.Groups[1].Value));
+        var images = Regex.Matches(html, "<img src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(["results.png", "supervised-labeled2-seed5/training_curves.png", "supervised-labeledall-seed5/training_curves.png"], images);
+        Assert.All(images, image => Assert.True(File.Exists(Path.Combine(output, image)), image));
+
+        // The page's Dice column is results.csv's, in percent.
+        var csv = File.ReadAllLines(Path.Combine(output, "results.csv"))[1].Split(',');
+        var dice = 100 * double.Parse(csv[2], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($">{dice:F2} ± ", html);
+    }
+
+    [ChromiumFact]
+    public void ChromiumLoadsEveryImageAndSortsTheRuns()
+    {
+        var output = RunGrid();
+        using var browser = new HeadlessChromium();
+        browser.Open(new Uri(Path.Combine(output, "index.html")).AbsoluteUri);
+        Assert.True(browser.Evaluate("document.images.length === 3 && Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)").GetBoolean());
+        Assert.Equal(2, browser.Evaluate("document.querySelectorAll('#results tbody tr').length").GetInt32());
+
+        string Order() => browser.Evaluate("Array.from(document.querySelectorAll('#runs tbody tr')).map(r => r.dataset.run).join(',')").GetString()!;
+        browser.Evaluate("document.querySelectorAll('#runs th')[0].click()");
+        Assert.Equal("supervised-labeled2-seed5,supervised-labeledall-seed5", Order());
+        browser.Evaluate("document.querySelectorAll('#runs th')[0].click()");
+        Assert.Equal("supervised-labeledall-seed5,supervised-labeled2-seed5", Order());
+    }
+
+    private string RunGrid()
+    {
+        var output = _temp.File("experiment");
+        var (exit, stdout, stderr) = CliHarness.Run(TinyGrid.Arguments(Grid, TinyGrid.WriteData(_temp.File("data")), output));
+        Assert.True(exit == 0, stderr);
+        Assert.Contains(Path.Combine(output, "index.html"), stdout);
+        return output;
+    }
+}
