@@ -46,7 +46,11 @@ public static class BenchStepCommand
             var sdf = image[.., 0].tanh();
             var input = new BatchTensors(image, label, sdf, b / 2);
 
-            var whole = Median(() => step.Train(input, 6000), count);
+            var whole = Median(() =>
+            {
+                using var quiet = TorchGcGuard.Enter();
+                step.Train(input, 6000);
+            }, count);
             var network = Median(() => NetworkOnly(model, step, image), count);
             var ratio = whole / network;
 
@@ -74,6 +78,7 @@ public static class BenchStepCommand
     // The same forward and backward through both decoders' heads, with a trivial loss in place of PMCM's.
     private static void NetworkOnly(PmcmNet model, PmcmStep step, Tensor image)
     {
+        using var quiet = TorchGcGuard.Enter();
         using var scope = NewDisposeScope();
         model.train();
         step.Optimizer.zero_grad();

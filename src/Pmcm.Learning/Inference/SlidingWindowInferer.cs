@@ -62,6 +62,7 @@ public sealed class SlidingWindowInferer
     {
         var patch = Options.Window.Patch;
         _net.eval();
+        using var quiet = TorchGcGuard.Enter();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var input = tensor(windows, [count, 1, patch.X, patch.Y, patch.Z]).to(_device);

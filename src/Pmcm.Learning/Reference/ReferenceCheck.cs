@@ -69,7 +69,8 @@ public static class ReferenceCheck
         PyTorchStateDict.Load(sdfToSeg, PathOf("init", "bd_seg_map.pth"));
 
         var trainer = new PmcmStep(model, segToSdf, sdfToSeg, PmcmLossOptions.La, OptimizerOptions.FromReference(root));
-        var result = trainer.ForwardBackward(new BatchTensors(image, label, sdf, labeledCount), iteration);
+        StepResult result;
+        using (TorchGcGuard.Enter()) result = trainer.ForwardBackward(new BatchTensors(image, label, sdf, labeledCount), iteration);
 
         var comparisons = new List<Comparison>();
         var skipped = new List<string>();
@@ -180,7 +181,8 @@ public static class ReferenceCheck
         segToSdf.to(ScalarType.Float64);
         sdfToSeg.to(ScalarType.Float64);
         var trainer = new PmcmStep(model, segToSdf, sdfToSeg, PmcmLossOptions.La, OptimizerOptions.FromReference(root));
-        trainer.ForwardBackward(new BatchTensors(image.to_type(ScalarType.Float64), label, sdf.to_type(ScalarType.Float64), labeledCount), iteration);
+        using (TorchGcGuard.Enter())
+            trainer.ForwardBackward(new BatchTensors(image.to_type(ScalarType.Float64), label, sdf.to_type(ScalarType.Float64), labeledCount), iteration);
         var exact = Gradients(model, segToSdf, sdfToSeg);
 
         for (var i = 0; i < comparisons.Count; i++)

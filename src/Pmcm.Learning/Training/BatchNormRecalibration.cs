@@ -43,6 +43,7 @@ public sealed class BatchNormRecalibration(int caseCount, Func<int, Sample> load
         foreach (var norm in norms) norm.momentum = 1.0; // each forward leaves exactly this batch's statistics
         for (var k = 0; k < Batches; k++)
         {
+            using var quiet = TorchGcGuard.Enter();
             using var step = NewDisposeScope();
             network.forward(Batch(k).to(device));
             for (var i = 0; i < norms.Count; i++)

@@ -129,6 +129,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
 
     private static IReadOnlyDictionary<string, double> TrainOne(ITrainingStep step, TrainingBatch batch, long iteration, Device device)
     {
+        using var quiet = TorchGcGuard.Enter();
         using var scope = NewDisposeScope();
         var p = batch.Patch;
         var b = batch.BatchSize;
