@@ -6,7 +6,7 @@ using Pmcm.Core.Volumes;
 namespace Pmcm.Learning;
 
 /// <summary>
-/// The result of <see cref="Segmenter.Segment"/>: a binary mask on the scan's own grid and geometry, the
+/// The result of <see cref="Segmenter.Segment(Pmcm.Core.Volumes.Volume)"/>: a binary mask on the scan's own grid and geometry, the
 /// foreground probability behind it, and what a report needs from them (volume in millilitres, metrics).
 /// </summary>
 public sealed class Segmentation

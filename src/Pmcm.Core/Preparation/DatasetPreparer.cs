@@ -25,6 +25,7 @@ public sealed class DatasetPreparer(string outputDirectory, PreparedLayout layou
 
     /// <param name="cases">The raw cases, in input order.</param>
     /// <param name="prepare">Reads and prepares one case; a <see cref="PmcmException"/> or I/O error fails that case only.</param>
+    /// <param name="split">How the prepared cases are divided into train.list and test.list.</param>
     public PreparationReport Run(IReadOnlyList<RawCase> cases, Func<RawCase, PreparedCase> prepare, PreparationSplitOptions split)
     {
         CheckTestList(cases, split.TestList);
