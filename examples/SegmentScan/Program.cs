@@ -7,6 +7,7 @@
 using System.Globalization;
 using Pmcm.Core;
 using Pmcm.Core.IO;
+using Pmcm.Core.Preparation;
 using Pmcm.Learning;
 
 if (args.Length is < 3 or > 4)
@@ -18,7 +19,8 @@ if (args.Length is < 3 or > 4)
 try
 {
     using var segmenter = Segmenter.Load(args[0], new SegmenterOptions { LargestComponent = true });
-    var scan = VolumeIO.Read(args[1]);
+    // LA models are trained on images z-scored over the whole scan (`pmcm prepare la`); the mask keeps the scan's grid.
+    var scan = ZScore.Apply(VolumeIO.Read(args[1]));
     var result = segmenter.Segment(scan);
     result.Save(args[2]);
 

@@ -38,7 +38,8 @@ public class ExampleProgramTests
             using (var net = TinyNets.Constant(4)) PyTorchStateDict.Save(net, model);
             var geometry = new Geometry([0.5, 0.75, 2], [10, -20, 30], [1, 0, 0, 0, 1, 0, 0, 0, 1]);
             var scan = dir.File("scan.nii.gz");
-            VolumeIO.Write(scan, new Volume(new Shape3(20, 18, 16), new float[20 * 18 * 16], geometry));
+            var intensities = Enumerable.Range(0, 20 * 18 * 16).Select(i => (float)(i % 97)).ToArray();
+            VolumeIO.Write(scan, new Volume(new Shape3(20, 18, 16), intensities, geometry));
             var mask = dir.File("mask.nii.gz");
 
             var (exit, output) = Dotnet(root, "run", "--project", "examples/SegmentScan", "-c", "Release",
