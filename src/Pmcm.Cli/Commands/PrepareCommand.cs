@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Pmcm.Core;
 using Pmcm.Core.Data;
 using Pmcm.Core.IO;
 using Pmcm.Core.Preparation;
@@ -38,8 +39,13 @@ public static class PrepareCommand
 
         public int Seed(ParseResult parse) => parse.GetValue(_seed);
 
-        public PreparationSplitOptions Split(ParseResult parse) => new(parse.GetValue(_testFraction), parse.GetValue(_seed),
-            parse.GetValue(_testList) is { } list ? CaseList.Read(list) : null);
+        public PreparationSplitOptions Split(ParseResult parse)
+        {
+            var list = parse.GetValue(_testList);
+            if (list is not null && parse.GetResult(_testFraction) is { Implicit: false })
+                throw new PmcmException("give either --test-fraction or --test-list, not both");
+            return new PreparationSplitOptions(parse.GetValue(_testFraction), parse.GetValue(_seed), list is null ? null : CaseList.Read(list));
+        }
     }
 
     private static Command LeftAtrium()

@@ -115,6 +115,26 @@ public class PrepareCommandTests
         Assert.InRange(cases[0].GetProperty("dice").GetDouble(), 0, 1);
     }
 
+    [Fact]
+    public void Prepare_rejects_bad_arguments_with_one_line_errors()
+    {
+        using var dir = new TempDir();
+        var (exit, _, stderr) = CliHarness.Run("prepare", "la", "--input", dir.File("missing"), "--out", dir.File("out"));
+        Assert.Equal(1, exit);
+        Assert.Equal($"error: {dir.File("missing")}: no such input folder", stderr.Trim());
+
+        WriteLa(dir.File("raw"), "case1");
+        (exit, _, stderr) = CliHarness.Run("prepare", "la", "--input", dir.File("raw"), "--out", dir.File("out"),
+            "--test-list", WriteList(dir.File("test.txt"), "case1"), "--test-fraction", "0.5");
+        Assert.Equal(1, exit);
+        Assert.Contains("either --test-fraction or --test-list", stderr);
+
+        (exit, _, stderr) = CliHarness.Run("prepare", "la", "--input", dir.File("raw"), "--out", dir.File("out"), "--test-list", WriteList(dir.File("t2.txt"), "case9"));
+        Assert.Equal(1, exit);
+        Assert.Contains("not in the input: case9", stderr);
+        Assert.False(Directory.Exists(dir.File("out")));
+    }
+
     private static string WriteList(string path, params string[] names)
     {
         File.WriteAllLines(path, names);
