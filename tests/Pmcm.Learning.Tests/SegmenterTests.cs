@@ -7,6 +7,7 @@ using Pmcm.Learning.Training;
 
 namespace Pmcm.Learning.Tests;
 
+[Collection("Torch generator")]
 public class SegmenterTests
 {
     private static readonly Geometry Anisotropic = new([0.5, 0.75, 2.0], [-12.5, 40, 3], [1, 0, 0, 0, 1, 0, 0, 0, 1]);

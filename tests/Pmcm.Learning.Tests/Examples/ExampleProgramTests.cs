@@ -10,6 +10,7 @@ namespace Pmcm.Learning.Tests.Examples;
 /// Packs Pmcm.Core and Pmcm.Learning (already built by the test run) into a fresh folder under a fresh version,
 /// then builds and runs <c>examples/SegmentScan</c> against those packages, as an outside project would.
 /// </summary>
+[Collection("Torch generator")]
 public class ExampleProgramTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);
