@@ -18,6 +18,7 @@ public static class PmcmCli
                      SdfCommand.Create(),
                      MetricsCommand.Create(),
                      SynthCommand.Create(),
+                     PrepareCommand.Create(),
                      BenchCommand.Create(),
                      TrainCommand.Create(),
                      DemoCommand.Create(),

@@ -13,7 +13,7 @@ namespace Pmcm.Learning.Checkpoints;
 /// <see cref="TrainingState"/> as JSON. Written to a
 /// temporary file and renamed, so a crash never leaves a half-written checkpoint behind.
 /// </summary>
-public static class TrainingCheckpoint
+internal static class TrainingCheckpoint
 {
     private const string OptimizerEntry = "optimizer.dat";
     private const string StateEntry = "state.json";

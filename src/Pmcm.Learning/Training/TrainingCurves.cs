@@ -7,7 +7,7 @@ namespace Pmcm.Learning.Training;
 /// A PNG of the training curves: the total and supervised Dice losses per iteration (top) and the
 /// validation Dice (bottom), each a line plot with labelled axes.
 /// </summary>
-public static class TrainingCurves
+internal static class TrainingCurves
 {
     private const int Width = 900, PanelHeight = 300, Margin = 60;
     private static readonly SKColor[] Colors = [new(31, 119, 180), new(255, 127, 14), new(44, 160, 44)];

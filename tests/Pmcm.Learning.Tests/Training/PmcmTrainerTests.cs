@@ -7,6 +7,7 @@ using Pmcm.Learning.Training;
 
 namespace Pmcm.Learning.Tests.Training;
 
+[Collection("Torch generator")]
 public class PmcmTrainerTests
 {
     [Fact]
