@@ -61,6 +61,29 @@ public static class H5Volumes
         AtomicFile.WriteVia(path, tmp => file.Write(tmp));
     }
 
+    /// <summary>
+    /// Writes one dataset into <paramref name="path"/>, keeping the file's other datasets: a new file gets just this
+    /// one; an existing file is rewritten (atomically) with its datasets and this one added or replaced. A file whose
+    /// other content this cannot carry over (groups, non-volume datasets, element types it would narrow) is refused
+    /// and left untouched, rather than losing data.
+    /// </summary>
+    public static void WriteDataset(string path, string name, Volume volume, H5VolumeWriteOptions? options = null)
+    {
+        if (!File.Exists(path))
+        {
+            Write(path, [(name, volume)], options);
+            return;
+        }
+        var kept = new List<(string, Volume)>();
+        foreach (var info in List(path).Where(d => d.Name != name))
+        {
+            if (info.Name.Contains('/') || !info.IsVolume || info.Dtype is "uint32" or "int64" or "uint64")
+                throw new PmcmException($"{path}: holds '{info.Name}' ({info.Dtype}, {info.Shape.Length}-D), which rewriting the file to add '{name}' would lose or change; the file was left untouched");
+            kept.Add((info.Name, Read(path, info.Name)));
+        }
+        Write(path, [.. kept, (name, volume)], options);
+    }
+
     private static Volume ReadDataset(string path, string name, IH5Dataset ds, ReadLimits limits)
     {
         var dims = ds.Space.Dimensions;

@@ -30,6 +30,9 @@ public sealed class PmcmTrainer(TrainingOptions options)
 
     public Action<TrainingProgress>? Progress { get; init; }
 
+    /// <summary>Lets a fresh run replace a run already in the folder (otherwise refused).</summary>
+    public bool Overwrite { get; init; }
+
     public TrainingSummary Run(bool resume = false, CancellationToken cancellation = default)
     {
         var o = Options;
@@ -43,6 +46,8 @@ public sealed class PmcmTrainer(TrainingOptions options)
         var split = DatasetSplit.Create(data.TrainList, data.TestList, new SplitOptions(o.Labeled, o.ValidationCount, RequireUnlabeled: TrainingMethods.UsesUnlabeled(o.Method)));
         // The supervised baseline samples labeled cases only.
         var trainingCases = TrainingMethods.UsesUnlabeled(o.Method) ? split.TrainingCases : split.Labeled;
+        data.CheckCases(trainingCases.Skip(split.Labeled.Count), [.. split.Labeled, .. split.Validation]);
+        if (!resume) RunFolderGuard.StartFresh(files, Overwrite);
         var validationCases = split.Validation.Select(data.LoadLabeled).ToList();
 
         manual_seed(o.Seed);
@@ -59,6 +64,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
         if (resume)
         {
             state = TrainingCheckpoint.Load(files.LastCheckpoint, step.Modules, step.Optimizer);
+            ResumeConsistency.ThrowIfConflicting(files.Config, TrainingConfig.ToJson(o, split));
             log = TrainingLog.Resume(files.Log, state.Iteration);
             validationLog = TrainingLog.Resume(files.ValidationLog, state.Iteration + 1);
         }
@@ -70,6 +76,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
             validationLog = TrainingLog.Create(files.ValidationLog);
         }
         TrainingConfig.Write(files.Config, o, split);
+        RunFolderGuard.RemoveStaleTemporaries(files);
 
         using var producer = BatchProducer.Resume(trainingCases, Load, state.ResumePoint, augmentation, producerOptions);
         var predictor = Decoder1Windows.Create(model, o.Patch, device);
