@@ -35,7 +35,7 @@ public static class H5Volumes
             {
                 var present = new List<H5DatasetInfo>();
                 Collect(file, "", present);
-                throw new PmcmException($"{path}: no dataset '{dataset}'; datasets present: {(present.Count == 0 ? "none" : string.Join(", ", present.Select(d => d.Name)))}");
+                throw new PmcmException($"{path}: no dataset '{dataset}'; datasets present: {(present.Count == 0 ? "none" : Printable.Clip(string.Join(", ", present.Select(d => d.Name)), 200))}");
             }
             return ReadDataset(path, dataset, ds, limits);
         });
@@ -92,6 +92,13 @@ public static class H5Volumes
         limits.CheckVoxels(path, (double)dims[0] * dims[1] * dims[2], $"dataset '{name}'");
         var shape = new Shape3((int)dims[0], (int)dims[1], (int)dims[2]);
         var type = VoxelTypeOf(ds.Type);
+        // Deflate bounds what the file can hold; a corrupt size is refused before PureHDF allocates it.
+        var fileLength = new FileInfo(path).Length;
+        ReadLimits.CheckAvailable(path, shape.Count * (long)ds.Type.Size, fileLength, compressed: true, $"dataset '{name}' of shape {shape}");
+        // PureHDF allocates whole chunks: their declared size is bounded the same way.
+        if (ds.Layout.Class == H5DataLayoutClass.Chunked && ds.Layout.Chunks is { Length: > 0 } chunks)
+            ReadLimits.CheckAvailable(path, chunks.Aggregate(1.0, (a, c) => a * c) is var n && n < long.MaxValue ? (long)n * ds.Type.Size : long.MaxValue,
+                fileLength, compressed: true, $"a chunk of dataset '{name}' ({string.Join("×", chunks)})");
         var data = type switch
         {
             VoxelType.UInt8 => Widen(ds.Read<byte[]>(), v => v),
@@ -191,7 +198,7 @@ public static class H5Volumes
         }
         catch (Exception e) when (e is not PmcmException and not OutOfMemoryException)
         {
-            throw new PmcmException($"{path}: not a readable HDF5 file ({e.GetType().Name}: {e.Message})", e);
+            throw new PmcmException($"{path}: not a readable HDF5 file ({e.GetType().Name}: {Printable.Clip(e.Message, 160)})", e);
         }
     }
 }

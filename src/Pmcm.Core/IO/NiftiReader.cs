@@ -22,7 +22,7 @@ public static class NiftiReader
         file.Position = 0;
         if (!gzipped) return Decode(path, file, info.Length, limits);
         using var inflated = new GZipStream(file, CompressionMode.Decompress);
-        return Decode(path, inflated, null, limits);
+        return Decode(path, inflated, null, limits, compressedLength: info.Length);
     }
 
     /// <summary>Decodes a whole (already decompressed) .nii file held in memory.</summary>
@@ -30,7 +30,8 @@ public static class NiftiReader
         Decode(path, new MemoryStream(bytes, writable: false), bytes.Length, limits ?? ReadLimits.Default);
 
     /// <summary>Reads header and voxels from a stream, streaming the voxels; <paramref name="length"/> is the decoded length when known.</summary>
-    private static Volume Decode(string path, Stream stream, long? length, ReadLimits limits)
+    /// <param name="compressedLength">For gzip input: the compressed size, which bounds what the header may claim.</param>
+    private static Volume Decode(string path, Stream stream, long? length, ReadLimits limits, long? compressedLength = null)
     {
         try
         {
@@ -54,6 +55,8 @@ public static class NiftiReader
                 throw new PmcmException($"{path}: vox_offset {h.VoxOffset} lies outside the file ({known} bytes)");
             if (length is { } total && total - offset < needed)
                 throw new PmcmException($"{path}: truncated: shape {shape} of {type.Name()} needs {needed} data bytes but only {total - offset} follow the header");
+            if (compressedLength is { } packed)
+                ReadLimits.CheckAvailable(path, offset + needed, packed, compressed: true, $"vox_offset {offset} plus shape {shape} of {type.Name()}");
             var geometry = GeometryOf(path, h);
 
             Skip(path, stream, offset - NiftiHeader.Size);

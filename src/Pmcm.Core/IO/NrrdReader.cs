@@ -67,11 +67,16 @@ public static class NrrdReader
                 }
                 else
                 {
+                    // Devices such as /dev/zero report length 0; their reads are bounded by the volume anyway.
+                    if (stream.CanSeek && stream.Length > 0)
+                        ReadLimits.CheckAvailable(dataPath, byteSkip + needed, stream.Length - stream.Position, compressed: false, $"byte skip {byteSkip} plus shape {shape} of {type.Name()}");
                     Skip(stream, byteSkip, dataPath);
                 }
                 return RawVoxels.ReadFortran(stream, shape, type, littleEndian, dataPath);
             case "gzip" or "gz":
                 if (byteSkip == -1) throw new PmcmException($"{path}: NRRD 'byte skip: -1' only applies to raw data");
+                if (stream.CanSeek && stream.Length > 0)
+                    ReadLimits.CheckAvailable(dataPath, byteSkip + needed, stream.Length - stream.Position, compressed: true, $"byte skip {byteSkip} plus shape {shape} of {type.Name()}");
                 try
                 {
                     using var inflated = new GZipStream(stream, CompressionMode.Decompress, leaveOpen: true);

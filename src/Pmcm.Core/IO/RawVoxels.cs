@@ -10,24 +10,6 @@ namespace Pmcm.Core.IO;
 /// </summary>
 public static class RawVoxels
 {
-    /// <summary>Decodes shape.Count voxels starting at <paramref name="offset"/>; the caller has checked the length.</summary>
-    public static float[] DecodeFortran(byte[] bytes, long offset, Shape3 shape, VoxelType type, bool littleEndian)
-    {
-        var size = type.ByteSize();
-        var data = new float[shape.Count];
-        var plane = (long)shape.X * shape.Y;
-        Parallel.For(0, shape.Z, k =>
-        {
-            for (var j = 0; j < shape.Y; j++)
-            {
-                var pos = offset + (k * plane + (long)j * shape.X) * size;
-                for (var i = 0; i < shape.X; i++, pos += size)
-                    data[shape.Index(i, j, k)] = Read(bytes.AsSpan((int)pos, size), type, littleEndian);
-            }
-        });
-        return data;
-    }
-
     /// <summary>Encodes a volume X fastest as <paramref name="type"/>; integer types are rounded and clamped to their range.</summary>
     public static byte[] EncodeFortran(Volume volume, VoxelType type, bool littleEndian)
     {
@@ -57,7 +39,7 @@ public static class RawVoxels
     public static float[] ReadFortran(Stream stream, Shape3 shape, VoxelType type, bool littleEndian, string path)
     {
         var size = type.ByteSize();
-        var data = new float[shape.Count];
+        float[]? data = null;
         var buffer = new byte[(int)Math.Min(shape.Count, ChunkVoxels) * size];
         var (i, j, k) = (0, 0, 0);
         for (long done = 0; done < shape.Count;)
@@ -66,6 +48,8 @@ public static class RawVoxels
             var got = stream.ReadAtLeast(buffer.AsSpan(0, count * size), count * size, throwOnEndOfStream: false);
             if (got < count * size)
                 throw new PmcmException($"{path}: truncated: shape {shape} of {type.Name()} needs {shape.Count * size} data bytes but only {done * size + got} are there");
+            // Allocated once the first chunk is there, so an empty or short stream of unknown length costs nothing.
+            data ??= new float[shape.Count];
             for (var n = 0; n < count; n++)
             {
                 data[shape.Index(i, j, k)] = Read(buffer.AsSpan(n * size, size), type, littleEndian);
@@ -77,7 +61,7 @@ public static class RawVoxels
             }
             done += count;
         }
-        return data;
+        return data!;
     }
 
     /// <summary>Writes the volume X fastest as <paramref name="type"/> to <paramref name="stream"/>, a chunk at a time.</summary>
