@@ -23,7 +23,8 @@ public sealed record CampaignResult(
 public sealed class Campaign(FuzzTarget target, int seed, string findingsDirectory)
 {
     public const int MaxMessageLength = 600;
-    public const double HangSeconds = 10;
+    // Generous: on a loaded shared machine a niced run can stall for seconds; a real hang stalls for ever.
+    public const double HangSeconds = 60;
     private const int MaxPool = 256;
 
     /// <summary>Allowed per execution: 64 MB plus what deflate could expand the input to as float32 voxels.</summary>

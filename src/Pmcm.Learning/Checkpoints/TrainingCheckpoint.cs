@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Pmcm.Core;
+using Pmcm.Core.Data;
 using Pmcm.Core.IO;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -81,6 +82,17 @@ public static class TrainingCheckpoint
         if (state is null || state.ResumePoint is null || state.Iteration < 0 || state.BestIteration < -1 || state.BestIteration > state.Iteration
             || !(double.IsNaN(state.BestDice) || state.BestDice is >= 0 and <= 1))
             throw new PmcmException($"{path}: training state is not consistent (iteration, best Dice or best iteration out of range)");
+        var sampler = state.ResumePoint.Sampler;
+        if (state.ResumePoint.NextBatch < 0 || sampler?.Options is null || sampler.LabeledOrder is null || sampler.UnlabeledOrder is null)
+            throw new PmcmException($"{path}: training state has no usable batch resume point");
+        try
+        {
+            TwoStreamBatchSampler.Restore(sampler);
+        }
+        catch (PmcmException e)
+        {
+            throw new PmcmException($"{path}: {e.Message}");
+        }
         return state;
     }
 
