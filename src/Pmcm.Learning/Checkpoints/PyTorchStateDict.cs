@@ -39,7 +39,7 @@ public static class PyTorchStateDict
         if (info.Length > MaxBytes) throw new PmcmException($"{path}: {info.Length} bytes is more than the {MaxBytes}-byte limit for a state_dict");
         // One copy in memory: the archive checked is the archive unpickled.
         using var stream = new MemoryStream(File.ReadAllBytes(path), writable: false);
-        ZipIntegrity.ReadVerified(path, stream, MaxBytes);
+        ZipIntegrity.ReadVerified(path, "PyTorch state_dict", stream, MaxBytes);
         stream.Position = 0;
         Hashtable loaded;
         try

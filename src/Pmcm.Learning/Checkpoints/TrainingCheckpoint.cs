@@ -50,7 +50,7 @@ public static class TrainingCheckpoint
     public static TrainingState Load(string path, IReadOnlyDictionary<string, nn.Module> modules, SGD optimizer)
     {
         if (!File.Exists(path)) throw new PmcmException($"{path}: no checkpoint to resume from");
-        var entries = ZipIntegrity.ReadVerified(path, ExpectedBytes(modules, optimizer) + SlackBytes);
+        var entries = ZipIntegrity.ReadVerified(path, "Pmcm checkpoint", ExpectedBytes(modules, optimizer) + SlackBytes);
         var content = entries.ToDictionary(e => e.Name, e => e.Content);
         var expectedNames = modules.Keys.Select(n => n + ".dat").Append(OptimizerEntry).Append(StateEntry).Append(DigestEntry).ToHashSet();
         if (entries.Count != content.Count || !content.Keys.ToHashSet().SetEquals(expectedNames))

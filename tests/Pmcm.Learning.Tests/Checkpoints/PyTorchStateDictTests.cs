@@ -53,6 +53,6 @@ public class PyTorchStateDictTests : IDisposable
         var path = Path.Combine(dir, "broken.pth");
         File.WriteAllBytes(path, [1, 2, 3, 4, 5]);
         var error = Assert.Throws<PmcmException>(() => PyTorchStateDict.Load(new MappingNet(2, 8), path));
-        Assert.Contains("corrupt archive", error.Message);
+        Assert.Contains("not a readable PyTorch state_dict", error.Message);
     }
 }
