@@ -49,5 +49,8 @@ public static class CliRunner
         }
     }
 
-    private static string OneLine(string s) => s.ReplaceLineEndings(" ").Trim();
+    /// <summary>Longest error line printed; messages quote file content, which may be anything.</summary>
+    private const int MaxMessageLength = 400;
+
+    private static string OneLine(string s) => Printable.Clip(s.ReplaceLineEndings(" ").Trim(), MaxMessageLength);
 }

@@ -35,7 +35,7 @@ public static class DemoCommand
             new SyntheticDatasetWriter(settings.Data, (path, image, label, sdf) => new H5Case(image, label, sdf).Write(path)).Write(dataDir);
 
             var options = settings.Training(dataDir, runDir) with { Threads = parse.GetValue(threads) };
-            var summary = TrainCommand.Run(options, resume: false);
+            var summary = TrainCommand.Run(options, resume: false, overwrite: true);
             var scores = ScoreTestCases(options);
 
             var console = Ui.Out();

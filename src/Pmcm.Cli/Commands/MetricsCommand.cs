@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Pmcm.Core;
 using Pmcm.Core.IO;
+using Pmcm.Core.Volumes;
 using Pmcm.Core.Metrics;
 using Spectre.Console;
 
@@ -49,10 +50,17 @@ public static class MetricsCommand
 
     private static SegmentationScores Score(string predPath, string gtPath, double[]? spacing)
     {
-        var p = VolumeIO.Read(predPath, DatasetFor(predPath));
-        var g = VolumeIO.Read(gtPath, DatasetFor(gtPath));
-        if (p.Shape != g.Shape) throw new PmcmException($"{predPath} is {p.Shape} but {gtPath} is {g.Shape}");
-        return SegmentationMetrics.Compute(p, g, spacing);
+        // One float volume at a time, each kept only as its mask: memory stays near one volume's float32 size.
+        var (predMask, predShape) = Mask(predPath);
+        var (gtMask, gtShape) = Mask(gtPath);
+        if (predShape != gtShape) throw new PmcmException($"{predPath} is {predShape} but {gtPath} is {gtShape}");
+        return SegmentationMetrics.Compute(predMask, gtMask, predShape, spacing);
+    }
+
+    private static (bool[] Mask, Shape3 Shape) Mask(string path)
+    {
+        var volume = VolumeIO.Read(path, DatasetFor(path));
+        return (volume.ToMask(), volume.Shape);
     }
 
     // Community .h5 cases keep the mask in "label"; prediction .h5 files are expected to do the same.

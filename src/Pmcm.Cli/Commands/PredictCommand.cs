@@ -4,6 +4,7 @@ using System.Text.Json;
 using Pmcm.Cli.Rendering;
 using Pmcm.Core;
 using Pmcm.Core.IO;
+using Pmcm.Core.Volumes;
 using Spectre.Console;
 
 namespace Pmcm.Cli.Commands;
@@ -23,7 +24,8 @@ public static class PredictCommand
         var output = CommonOptions.Out("Mask file (format by extension), or a folder when --input is one");
         var overlay = new Option<string?>("--overlay") { Description = "Also draw axial slices with the mask outline: a PNG file, or a folder when --input is one" };
         var json = CommonOptions.Json();
-        var command = new Command("predict", "Segment new scans with a trained model and write the masks") { input, output, overlay, json };
+        var replaceNonFinite = new Option<float?>("--replace-nonfinite") { Description = "Put this value in place of NaN or infinite scan voxels (default: such a scan is an error)" };
+        var command = new Command("predict", "Segment new scans with a trained model and write the masks") { input, output, overlay, json, replaceNonFinite };
         inference.AddTo(command);
         command.SetAction(parse => CliRunner.Guard(() =>
         {
@@ -35,6 +37,12 @@ public static class PredictCommand
                 foreach (var (scanPath, maskPath, overlayPath) in jobs)
                 {
                     var scan = VolumeIO.Read(scanPath);
+                    if (parse.GetValue(replaceNonFinite) is { } replacement)
+                    {
+                        if (!float.IsFinite(replacement)) throw new PmcmException($"--replace-nonfinite {replacement} must be a finite number");
+                        NonFiniteVoxels.Replace(scan, replacement);
+                    }
+                    NonFiniteVoxels.ThrowIfAny(scan, scanPath, "pass --replace-nonfinite VALUE to segment it anyway");
                     var result = inferer.Segment(scan, model.Downsample);
                     VolumeIO.Write(maskPath, MaskVolume.From(result.Mask, scan));
                     if (overlayPath is not null) OverlayRenderer.Write(overlayPath, scan, result.Mask);

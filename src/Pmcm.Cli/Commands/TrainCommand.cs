@@ -18,8 +18,9 @@ public static class TrainCommand
         var method = new Option<string>("--method") { Description = $"Training method: {string.Join(", ", TrainingMethods.Allowed)}", DefaultValueFactory = _ => "pmcm" };
         var seed = new Option<int?>("--seed") { Description = "Random seed (1337)" };
         var resume = new Option<bool>("--resume") { Description = "Continue from RUN_DIR/last.ckpt" };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace a run already in RUN_DIR (otherwise refused)" };
         var shared = new TrainingOptionSet("Run folder (checkpoints, logs, curves)");
-        var command = new Command("train", "Train PMCM or a baseline (the first N training cases are labeled)") { labeled, method, seed, resume };
+        var command = new Command("train", "Train PMCM or a baseline (the first N training cases are labeled)") { labeled, method, seed, resume, overwrite };
         shared.AddTo(command);
         command.SetAction(parse => CliRunner.Guard(() =>
         {
@@ -30,7 +31,7 @@ public static class TrainCommand
                 Seed = parse.GetValue(seed) ?? defaults.Seed,
                 Method = TrainingMethods.Parse(parse.GetValue(method)!),
             };
-            var summary = Run(options, parse.GetValue(resume));
+            var summary = Run(options, parse.GetValue(resume), parse.GetValue(overwrite));
             Ui.Out().Write(SummaryTable(summary));
             return 0;
         }));
@@ -38,13 +39,14 @@ public static class TrainCommand
     }
 
     /// <summary>Runs the trainer with the progress line and warnings on stderr.</summary>
-    public static TrainingSummary Run(TrainingOptions options, bool resume)
+    public static TrainingSummary Run(TrainingOptions options, bool resume, bool overwrite)
     {
         using var progress = new TrainingProgressLine();
         var trainer = new PmcmTrainer(options)
         {
             Progress = progress.Report,
             Warn = message => Console.Error.WriteLine($"warning: {message}"),
+            Overwrite = overwrite,
         };
         return trainer.Run(resume);
     }

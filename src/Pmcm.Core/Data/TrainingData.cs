@@ -43,6 +43,42 @@ public sealed class TrainingData
     /// <summary>The case's HDF5 file, whichever of the two community layouts it uses.</summary>
     public string CasePath(string name) => CommunityLayout.RequireCaseFile(directory, name);
 
+    /// <summary>
+    /// Checks every case a run will read, before its first iteration: the file opens as HDF5, has a 3-D
+    /// <c>image</c>, and, for cases that need one, a <c>label</c> (and any <c>gt_dis</c>) of the image's shape.
+    /// Only the datasets' descriptions are read, so this costs milliseconds per case; every problem is listed at once.
+    /// </summary>
+    public void CheckCases(IEnumerable<string> unlabeled, IEnumerable<string> needingLabels)
+    {
+        var problems = new List<string>();
+        void Check(string name, bool needsLabel)
+        {
+            try
+            {
+                var path = CasePath(name);
+                var datasets = H5Volumes.List(path).ToDictionary(d => d.Name);
+                if (!datasets.TryGetValue(H5Case.ImageName, out var image) || !image.IsVolume)
+                {
+                    problems.Add($"'{name}' has no 3-D '{H5Case.ImageName}' dataset");
+                    return;
+                }
+                var shape = string.Join("×", image.Shape);
+                if (needsLabel && !datasets.ContainsKey(H5Case.LabelName)) problems.Add($"'{name}' has no '{H5Case.LabelName}' dataset");
+                foreach (var other in new[] { H5Case.LabelName, H5Case.SdfName })
+                    if (datasets.TryGetValue(other, out var d) && !d.Shape.SequenceEqual(image.Shape))
+                        problems.Add($"'{name}' has '{other}' {string.Join("×", d.Shape)} but '{H5Case.ImageName}' {shape}");
+            }
+            catch (PmcmException e)
+            {
+                problems.Add(e.Message);
+            }
+        }
+        foreach (var name in unlabeled) Check(name, needsLabel: false);
+        foreach (var name in needingLabels) Check(name, needsLabel: true);
+        if (problems.Count > 0)
+            throw new PmcmException($"{problems.Count} problem{(problems.Count == 1 ? "" : "s")} in the cases of this run: {string.Join("; ", problems.Take(5))}{(problems.Count > 5 ? "; …" : "")}");
+    }
+
     /// <summary>A training sample; labeled cases get their SDF (read, or computed and cached).</summary>
     public Sample LoadSample(string name, bool labeled)
     {

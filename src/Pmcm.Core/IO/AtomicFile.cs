@@ -5,7 +5,7 @@ namespace Pmcm.Core.IO;
 /// same folder, which is renamed over the target only once it is complete. On failure the temporary
 /// file is removed and any previous target is left as it was.
 /// </summary>
-public static class AtomicFile
+public static partial class AtomicFile
 {
     public static void Write(string path, Action<Stream> write)
     {
@@ -47,6 +47,26 @@ public static class AtomicFile
             throw;
         }
     }
+
+    /// <summary>
+    /// Deletes the temporary files this class names (".NAME.[PID.]GUID.tmp[.EXT]") in <paramref name="directory"/>:
+    /// what a killed writer leaves behind. Only call it when no other process writes into the folder.
+    /// </summary>
+    public static int RemoveTemporaries(string directory)
+    {
+        if (!Directory.Exists(directory)) return 0;
+        var removed = 0;
+        foreach (var file in Directory.EnumerateFiles(directory, ".*"))
+        {
+            if (!TemporaryName().IsMatch(Path.GetFileName(file))) continue;
+            TryDelete(file);
+            removed++;
+        }
+        return removed;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\..+\.[0-9a-f]{32}\.tmp(\.[^.]+)*$")]
+    private static partial System.Text.RegularExpressions.Regex TemporaryName();
 
     public static void WriteAllText(string path, string text) =>
         Write(path, s => { using var w = new StreamWriter(s, leaveOpen: true); w.Write(text); });

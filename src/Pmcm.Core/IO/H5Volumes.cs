@@ -35,7 +35,7 @@ public static class H5Volumes
             {
                 var present = new List<H5DatasetInfo>();
                 Collect(file, "", present);
-                throw new PmcmException($"{path}: no dataset '{dataset}'; datasets present: {(present.Count == 0 ? "none" : string.Join(", ", present.Select(d => d.Name)))}");
+                throw new PmcmException($"{path}: no dataset '{dataset}'; datasets present: {(present.Count == 0 ? "none" : Printable.Clip(string.Join(", ", present.Select(d => d.Name)), 200))}");
             }
             return ReadDataset(path, dataset, ds, limits);
         });
@@ -61,6 +61,29 @@ public static class H5Volumes
         AtomicFile.WriteVia(path, tmp => file.Write(tmp));
     }
 
+    /// <summary>
+    /// Writes one dataset into <paramref name="path"/>, keeping the file's other datasets: a new file gets just this
+    /// one; an existing file is rewritten (atomically) with its datasets and this one added or replaced. A file whose
+    /// other content this cannot carry over (groups, non-volume datasets, element types it would narrow) is refused
+    /// and left untouched, rather than losing data.
+    /// </summary>
+    public static void WriteDataset(string path, string name, Volume volume, H5VolumeWriteOptions? options = null)
+    {
+        if (!File.Exists(path))
+        {
+            Write(path, [(name, volume)], options);
+            return;
+        }
+        var kept = new List<(string, Volume)>();
+        foreach (var info in List(path).Where(d => d.Name != name))
+        {
+            if (info.Name.Contains('/') || !info.IsVolume || info.Dtype is "uint32" or "int64" or "uint64")
+                throw new PmcmException($"{path}: holds '{info.Name}' ({info.Dtype}, {info.Shape.Length}-D), which rewriting the file to add '{name}' would lose or change; the file was left untouched");
+            kept.Add((info.Name, Read(path, info.Name)));
+        }
+        Write(path, [.. kept, (name, volume)], options);
+    }
+
     private static Volume ReadDataset(string path, string name, IH5Dataset ds, ReadLimits limits)
     {
         var dims = ds.Space.Dimensions;
@@ -69,6 +92,13 @@ public static class H5Volumes
         limits.CheckVoxels(path, (double)dims[0] * dims[1] * dims[2], $"dataset '{name}'");
         var shape = new Shape3((int)dims[0], (int)dims[1], (int)dims[2]);
         var type = VoxelTypeOf(ds.Type);
+        // Deflate bounds what the file can hold; a corrupt size is refused before PureHDF allocates it.
+        var fileLength = new FileInfo(path).Length;
+        ReadLimits.CheckAvailable(path, shape.Count * (long)ds.Type.Size, fileLength, compressed: true, $"dataset '{name}' of shape {shape}");
+        // PureHDF allocates whole chunks: their declared size is bounded the same way.
+        if (ds.Layout.Class == H5DataLayoutClass.Chunked && ds.Layout.Chunks is { Length: > 0 } chunks)
+            ReadLimits.CheckAvailable(path, chunks.Aggregate(1.0, (a, c) => a * c) is var n && n < long.MaxValue ? (long)n * ds.Type.Size : long.MaxValue,
+                fileLength, compressed: true, $"a chunk of dataset '{name}' ({string.Join("×", chunks)})");
         var data = type switch
         {
             VoxelType.UInt8 => Widen(ds.Read<byte[]>(), v => v),
@@ -168,7 +198,7 @@ public static class H5Volumes
         }
         catch (Exception e) when (e is not PmcmException and not OutOfMemoryException)
         {
-            throw new PmcmException($"{path}: not a readable HDF5 file ({e.GetType().Name}: {e.Message})", e);
+            throw new PmcmException($"{path}: not a readable HDF5 file ({e.GetType().Name}: {Printable.Clip(e.Message, 160)})", e);
         }
     }
 }

@@ -1,3 +1,4 @@
+using System.IO.Compression;
 using Pmcm.Core.Volumes;
 
 namespace Pmcm.Core.IO;
@@ -17,23 +18,26 @@ public static class NiftiWriter
     // qform_code / sform_code 1 = NIFTI_XFORM_SCANNER_ANAT.
     private const short ScannerAnatomical = 1;
 
-    public static void Write(string path, Volume volume, NiftiWriteOptions? options = null)
+    public static void Write(string path, Volume volume, NiftiWriteOptions? options = null) =>
+        AtomicFile.Write(path, s => Encode(s, volume, options));
+
+    public static byte[] Encode(Volume volume, NiftiWriteOptions? options = null)
     {
-        var bytes = Encode(volume, options);
-        AtomicFile.Write(path, s => s.Write(bytes));
+        using var memory = new MemoryStream();
+        Encode(memory, volume, options);
+        return memory.ToArray();
     }
 
-    /// <summary>The whole file as bytes (gzipped when asked).</summary>
-    public static byte[] Encode(Volume volume, NiftiWriteOptions? options = null)
+    /// <summary>Streams header and voxels (gzip-compressed when asked) without a whole-file copy in memory.</summary>
+    private static void Encode(Stream output, Volume volume, NiftiWriteOptions? options)
     {
         options ??= new NiftiWriteOptions();
         var type = options.Type ?? volume.Type;
         var header = HeaderFor(volume, type, options.LittleEndian).ToBytes();
-        var data = RawVoxels.EncodeFortran(volume, type, options.LittleEndian);
-        var file = new byte[header.Length + data.Length];
-        header.CopyTo(file, 0);
-        data.CopyTo(file, header.Length);
-        return options.Gzip ? IO.Gzip.Compress(file) : file;
+        using var target = options.Gzip ? new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true) : null;
+        var stream = (Stream?)target ?? output;
+        stream.Write(header);
+        RawVoxels.WriteFortran(stream, volume, type, options.LittleEndian);
     }
 
     private static NiftiHeader HeaderFor(Volume volume, VoxelType type, bool littleEndian)

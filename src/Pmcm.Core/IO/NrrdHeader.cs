@@ -41,7 +41,10 @@ public sealed class NrrdHeader
     /// <summary>Where attached data starts (the byte after the blank line), or the header's length.</summary>
     public int DataOffset { get; }
 
-    public static NrrdHeader Parse(string path, byte[] bytes)
+    public static NrrdHeader Parse(string path, byte[] bytes) => Parse(path, bytes, bytes.Length);
+
+    /// <summary>Parses the header from the first bytes of a file of <paramref name="fileLength"/> bytes (at least the first <see cref="MaxHeaderBytes"/>).</summary>
+    public static NrrdHeader Parse(string path, byte[] bytes, long fileLength)
     {
         if (bytes.Length < 8 || Encoding.ASCII.GetString(bytes, 0, 4) != "NRRD")
             throw new PmcmException($"{path}: not a NRRD file (it does not start with 'NRRD000n')");
@@ -50,25 +53,36 @@ public sealed class NrrdHeader
         var first = true;
         while (true)
         {
-            if (pos >= bytes.Length) break;
+            if (pos >= bytes.Length)
+            {
+                if (fileLength > bytes.Length)
+                    throw new PmcmException($"{path}: NRRD header has no end within {MaxHeaderBytes} bytes; the file is corrupt");
+                break;
+            }
             var end = Array.IndexOf(bytes, (byte)'\n', pos, Math.Min(bytes.Length, MaxHeaderBytes) - pos);
             if (end < 0)
             {
-                if (bytes.Length > MaxHeaderBytes)
+                if (fileLength > MaxHeaderBytes)
                     throw new PmcmException($"{path}: NRRD header has no end within {MaxHeaderBytes} bytes; the file is corrupt");
                 end = bytes.Length;
             }
-            var line = Encoding.ASCII.GetString(bytes, pos, end - pos).TrimEnd('\r');
+            var line = Encoding.Latin1.GetString(bytes, pos, end - pos).TrimEnd('\r');
             pos = Math.Min(end + 1, bytes.Length);
             if (first)
             {
                 first = false;
+                // teem writes NRRD0001..NRRD0005; anything else is not a version it defines.
+                if (!Regex.IsMatch(line, "^NRRD000[1-5]$"))
+                    throw new PmcmException($"{path}: magic '{Printable.Clip(line, 16)}' is not a NRRD version (NRRD0001..NRRD0005)");
                 continue;
             }
             if (line.Length == 0) break;
-            if (line.StartsWith('#') || line.Contains(":=")) continue;
+            if (line.StartsWith('#')) continue;
+            if (line.Any(c => char.IsControl(c) && c != '\t' || c > '~'))
+                throw new PmcmException($"{path}: NRRD header line '{Printable.Clip(line)}' holds bytes that are not text; the header is corrupt");
+            if (line.Contains(":=")) continue;
             var colon = line.IndexOf(": ", StringComparison.Ordinal);
-            if (colon <= 0) throw new PmcmException($"{path}: NRRD header line '{line}' is not 'field: value'");
+            if (colon <= 0) throw new PmcmException($"{path}: NRRD header line '{Printable.Clip(line)}' is not 'field: value'");
             fields[line[..colon].Trim()] = line[(colon + 2)..].Trim();
         }
         return new NrrdHeader(path, fields, pos);
@@ -84,7 +98,7 @@ public sealed class NrrdHeader
         var name = Required("type");
         return Types.TryGetValue(name, out var t)
             ? t
-            : throw new PmcmException($"{Path}: NRRD type '{name}' is not supported; supported: int8, uint8, int16, uint16, int32, float, double");
+            : throw new PmcmException($"{Path}: NRRD type '{Printable.Clip(name)}' is not supported; supported: int8, uint8, int16, uint16, int32, float, double");
     }
 
     /// <summary>The 3-D size (a 4th axis is allowed when its size is 1); sizes are checked before use.</summary>
@@ -94,7 +108,7 @@ public sealed class NrrdHeader
         var sizes = Required("sizes").Split(' ', StringSplitOptions.RemoveEmptyEntries)
             .Select(s => long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) ? n : -1).ToArray();
         if (sizes.Length != dimension || sizes.Any(n => n < 1))
-            throw new PmcmException($"{Path}: NRRD sizes '{Fields["sizes"]}' do not give {dimension} positive sizes");
+            throw new PmcmException($"{Path}: NRRD sizes '{Printable.Clip(Fields["sizes"])}' do not give {dimension} positive sizes");
         if (dimension < 3 || sizes.Skip(3).Any(n => n != 1))
             throw new PmcmException($"{Path}: only 3-D volumes are supported, this one has sizes [{string.Join(", ", sizes)}]");
         limits.CheckVoxels(Path, (double)sizes[0] * sizes[1] * sizes[2], "the NRRD header");
@@ -105,13 +119,13 @@ public sealed class NrrdHeader
     {
         "little" => true,
         "big" => false,
-        var e => throw new PmcmException($"{Path}: NRRD endian '{e}' is neither little nor big"),
+        var e => throw new PmcmException($"{Path}: NRRD endian '{Printable.Clip(e)}' is neither little nor big"),
     };
 
     public int Integer(string field) =>
         int.TryParse(Required(field), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n)
             ? n
-            : throw new PmcmException($"{Path}: NRRD field '{field}: {Fields[field]}' is not an integer");
+            : throw new PmcmException($"{Path}: NRRD field '{field}: {Printable.Clip(Fields[field])}' is not an integer");
 
     /// <summary>Parses "(a,b,c)" into numbers; "none" gives null.</summary>
     public double[]? Vector(string text)
@@ -122,7 +136,7 @@ public sealed class NrrdHeader
         var values = new double[parts.Length];
         for (var i = 0; i < parts.Length; i++)
             if (!double.TryParse(parts[i], NumberStyles.Float, CultureInfo.InvariantCulture, out values[i]))
-                throw new PmcmException($"{Path}: NRRD vector '{text}' is not numeric");
+                throw new PmcmException($"{Path}: NRRD vector '{Printable.Clip(text)}' is not numeric");
         return values;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.IO.Compression;
 using System.Text;
 using Pmcm.Core.Volumes;
 
@@ -10,23 +11,24 @@ public sealed record NrrdWriteOptions(VoxelType? Type = null, bool Gzip = true);
 /// <summary>Writes attached-header NRRD files in RAS space with the full affine in space directions/origin.</summary>
 public static class NrrdWriter
 {
-    public static void Write(string path, Volume volume, NrrdWriteOptions? options = null)
-    {
-        var bytes = Encode(volume, options);
-        AtomicFile.Write(path, s => s.Write(bytes));
-    }
+    public static void Write(string path, Volume volume, NrrdWriteOptions? options = null) =>
+        AtomicFile.Write(path, s => Encode(s, volume, options));
 
     public static byte[] Encode(Volume volume, NrrdWriteOptions? options = null)
     {
+        using var memory = new MemoryStream();
+        Encode(memory, volume, options);
+        return memory.ToArray();
+    }
+
+    /// <summary>Streams header and voxels (gzip-compressed when asked) without a whole-file copy in memory.</summary>
+    private static void Encode(Stream output, Volume volume, NrrdWriteOptions? options)
+    {
         options ??= new NrrdWriteOptions();
         var type = options.Type ?? volume.Type;
-        var raw = RawVoxels.EncodeFortran(volume, type, littleEndian: true);
-        var data = options.Gzip ? IO.Gzip.Compress(raw) : raw;
-        var header = Encoding.ASCII.GetBytes(Header(volume, type, options.Gzip));
-        var file = new byte[header.Length + data.Length];
-        header.CopyTo(file, 0);
-        data.CopyTo(file, header.Length);
-        return file;
+        output.Write(Encoding.ASCII.GetBytes(Header(volume, type, options.Gzip)));
+        using var target = options.Gzip ? new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true) : null;
+        RawVoxels.WriteFortran((Stream?)target ?? output, volume, type, littleEndian: true);
     }
 
     private static string Header(Volume volume, VoxelType type, bool gzip)

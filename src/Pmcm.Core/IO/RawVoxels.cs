@@ -10,24 +10,6 @@ namespace Pmcm.Core.IO;
 /// </summary>
 public static class RawVoxels
 {
-    /// <summary>Decodes shape.Count voxels starting at <paramref name="offset"/>; the caller has checked the length.</summary>
-    public static float[] DecodeFortran(byte[] bytes, long offset, Shape3 shape, VoxelType type, bool littleEndian)
-    {
-        var size = type.ByteSize();
-        var data = new float[shape.Count];
-        var plane = (long)shape.X * shape.Y;
-        Parallel.For(0, shape.Z, k =>
-        {
-            for (var j = 0; j < shape.Y; j++)
-            {
-                var pos = offset + (k * plane + (long)j * shape.X) * size;
-                for (var i = 0; i < shape.X; i++, pos += size)
-                    data[shape.Index(i, j, k)] = Read(bytes.AsSpan((int)pos, size), type, littleEndian);
-            }
-        });
-        return data;
-    }
-
     /// <summary>Encodes a volume X fastest as <paramref name="type"/>; integer types are rounded and clamped to their range.</summary>
     public static byte[] EncodeFortran(Volume volume, VoxelType type, bool littleEndian)
     {
@@ -45,6 +27,65 @@ public static class RawVoxels
             }
         });
         return bytes;
+    }
+
+    /// <summary>Voxels decoded or encoded per chunk by the streaming methods (a few MB, whatever the volume).</summary>
+    private const int ChunkVoxels = 1 << 20;
+
+    /// <summary>
+    /// Reads exactly shape.Count voxels X fastest from <paramref name="stream"/>, a chunk at a time, so memory is the
+    /// float volume plus one chunk. Fewer bytes than needed is a <see cref="PmcmException"/> naming both counts.
+    /// </summary>
+    public static float[] ReadFortran(Stream stream, Shape3 shape, VoxelType type, bool littleEndian, string path)
+    {
+        var size = type.ByteSize();
+        float[]? data = null;
+        var buffer = new byte[(int)Math.Min(shape.Count, ChunkVoxels) * size];
+        var (i, j, k) = (0, 0, 0);
+        for (long done = 0; done < shape.Count;)
+        {
+            var count = (int)Math.Min(shape.Count - done, ChunkVoxels);
+            var got = stream.ReadAtLeast(buffer.AsSpan(0, count * size), count * size, throwOnEndOfStream: false);
+            if (got < count * size)
+                throw new PmcmException($"{path}: truncated: shape {shape} of {type.Name()} needs {shape.Count * size} data bytes but only {done * size + got} are there");
+            // Allocated once the first chunk is there, so an empty or short stream of unknown length costs nothing.
+            data ??= new float[shape.Count];
+            for (var n = 0; n < count; n++)
+            {
+                data[shape.Index(i, j, k)] = Read(buffer.AsSpan(n * size, size), type, littleEndian);
+                if (++i < shape.X) continue;
+                i = 0;
+                if (++j < shape.Y) continue;
+                j = 0;
+                k++;
+            }
+            done += count;
+        }
+        return data!;
+    }
+
+    /// <summary>Writes the volume X fastest as <paramref name="type"/> to <paramref name="stream"/>, a chunk at a time.</summary>
+    public static void WriteFortran(Stream stream, Volume volume, VoxelType type, bool littleEndian)
+    {
+        var shape = volume.Shape;
+        var size = type.ByteSize();
+        var buffer = new byte[(int)Math.Min(shape.Count, ChunkVoxels) * size];
+        var (i, j, k) = (0, 0, 0);
+        for (long done = 0; done < shape.Count;)
+        {
+            var count = (int)Math.Min(shape.Count - done, ChunkVoxels);
+            for (var n = 0; n < count; n++)
+            {
+                Write(buffer.AsSpan(n * size, size), volume.Data[shape.Index(i, j, k)], type, littleEndian);
+                if (++i < shape.X) continue;
+                i = 0;
+                if (++j < shape.Y) continue;
+                j = 0;
+                k++;
+            }
+            stream.Write(buffer, 0, count * size);
+            done += count;
+        }
     }
 
     public static float Read(ReadOnlySpan<byte> b, VoxelType type, bool little) => type switch

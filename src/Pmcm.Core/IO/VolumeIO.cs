@@ -17,7 +17,10 @@ public static class VolumeIO
         var f => throw new ArgumentOutOfRangeException(nameof(path), f, null),
     };
 
-    /// <summary>Writes a volume atomically in its own voxel type; .h5 gets one dataset (geometry is dropped, HDF5 has none).</summary>
+    /// <summary>
+    /// Writes a volume atomically in its own voxel type. Into .h5 it writes one dataset and keeps the file's others
+    /// (geometry is dropped, HDF5 has none).
+    /// </summary>
     public static void Write(string path, Volume volume, string? dataset = null)
     {
         switch (VolumeFormats.FromPath(path))
@@ -32,7 +35,7 @@ public static class VolumeIO
                 NrrdWriter.Write(path, volume);
                 break;
             case VolumeFormat.Hdf5:
-                H5Volumes.Write(path, [(dataset ?? DefaultDataset, volume)]);
+                H5Volumes.WriteDataset(path, dataset ?? DefaultDataset, volume);
                 break;
             case VolumeFormat.Nhdr:
                 throw new PmcmException($"{path}: writing detached NRRD (.nhdr) is not supported; write a .nrrd");

@@ -38,10 +38,18 @@ public static class SegmentationMetrics
         var jaccard = both / (double)(predicted + expected - both);
         if (emptyReference) return new SegmentationScores(dice, jaccard, double.NaN, double.NaN, false, true);
 
-        var predictionSurface = Surface(prediction, shape);
-        var referenceSurface = Surface(reference, shape);
-        var toReference = EuclideanDistance.DistanceToNearest(referenceSurface, predictionSurface, shape, spacing);
-        var toPrediction = EuclideanDistance.DistanceToNearest(predictionSurface, referenceSurface, shape, spacing);
+        // Surfaces and distances involve only the voxels of either mask: work on their bounding box grown by one
+        // voxel (zeros beyond the volume play the volume edge's part), not on the whole scan. C order is kept,
+        // so the distances come out in the same order and the scores are bit for bit those of the whole grid.
+        var (box, x0, y0, z0) = UnionBox(prediction, reference, shape);
+        var predictionBox = new bool[box.Count];
+        var referenceBox = new bool[box.Count];
+        BoxCopy.Extract<bool>(prediction, shape, x0, y0, z0, predictionBox, box);
+        BoxCopy.Extract<bool>(reference, shape, x0, y0, z0, referenceBox, box);
+        var predictionSurface = Surface(predictionBox, box);
+        var referenceSurface = Surface(referenceBox, box);
+        var toReference = EuclideanDistance.DistanceToNearest(referenceSurface, predictionSurface, box, spacing);
+        var toPrediction = EuclideanDistance.DistanceToNearest(predictionSurface, referenceSurface, box, spacing);
 
         var asd = Mean(toReference);
         var all = new double[toReference.Length + toPrediction.Length];
@@ -60,6 +68,25 @@ public static class SegmentationMetrics
     }
 
     /// <summary>Mask voxels with a 6-neighbour outside the mask or outside the volume (medpy's <c>mask ^ binary_erosion(mask)</c>).</summary>
+    /// <summary>The bounding box of both masks' voxels, one voxel larger on every side, and its origin.</summary>
+    private static (Shape3 Box, int X0, int Y0, int Z0) UnionBox(bool[] a, bool[] b, Shape3 shape)
+    {
+        int xMin = int.MaxValue, yMin = int.MaxValue, zMin = int.MaxValue, xMax = -1, yMax = -1, zMax = -1;
+        for (var x = 0; x < shape.X; x++)
+        for (var y = 0; y < shape.Y; y++)
+        {
+            var start = shape.Index(x, y, 0);
+            for (var z = 0; z < shape.Z; z++)
+            {
+                if (!a[start + z] && !b[start + z]) continue;
+                (xMin, xMax) = (Math.Min(xMin, x), Math.Max(xMax, x));
+                (yMin, yMax) = (Math.Min(yMin, y), Math.Max(yMax, y));
+                (zMin, zMax) = (Math.Min(zMin, z), Math.Max(zMax, z));
+            }
+        }
+        return (new Shape3(xMax - xMin + 3, yMax - yMin + 3, zMax - zMin + 3), xMin - 1, yMin - 1, zMin - 1);
+    }
+
     public static bool[] Surface(bool[] mask, Shape3 shape) => Boundary.Inner(mask, shape, volumeEdgeIsOutside: true);
 
     /// <summary>numpy's <c>percentile(values, q)</c> with its default linear interpolation (sorts the array in place).</summary>

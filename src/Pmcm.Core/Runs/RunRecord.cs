@@ -60,6 +60,9 @@ public sealed record RunRecord
         Converters = { new Shape3JsonConverter() },
     };
 
+    /// <summary>The record as the JSON object <see cref="Write"/> stores.</summary>
+    public JsonObject ToJson() => (JsonObject)JsonSerializer.SerializeToNode(this, Json)!;
+
     public void Write(string path) => AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json) + "\n");
 
     /// <summary>The record of a run folder: its run.json, else the config.json of an older run.</summary>

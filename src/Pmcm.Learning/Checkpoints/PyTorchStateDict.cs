@@ -10,10 +10,14 @@ namespace Pmcm.Learning.Checkpoints;
 /// <summary>
 /// Reads and writes PyTorch <c>state_dict</c> files (<c>torch.save(model.state_dict())</c>) so the authors'
 /// checkpoints load into Pmcm's networks and Pmcm's can be loaded in PyTorch. Loading checks every key and
-/// shape first and names the offending ones, instead of failing half-way.
+/// shape first and names the offending ones, instead of failing half-way. The archive's CRC-32s are checked
+/// before anything is unpickled, so a flipped byte is reported instead of silently changing the weights.
 /// </summary>
 public static class PyTorchStateDict
 {
+    /// <summary>Largest state_dict file read; Pmcm's largest network is about 40 MB.</summary>
+    public const long MaxBytes = 1L << 30;
+
     public static void Load(nn.Module module, string path)
     {
         var loaded = Read(path);
@@ -30,22 +34,27 @@ public static class PyTorchStateDict
     /// <summary>Reads every tensor of a state_dict file by key (e.g. to size a network before loading into it).</summary>
     public static Dictionary<string, Tensor> Read(string path)
     {
-        if (!File.Exists(path)) throw new PmcmException($"{path}: no such file");
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new PmcmException($"{path}: no such file");
+        if (info.Length > MaxBytes) throw new PmcmException($"{path}: {info.Length} bytes is more than the {MaxBytes}-byte limit for a state_dict");
+        // One copy in memory: the archive checked is the archive unpickled.
+        using var stream = new MemoryStream(File.ReadAllBytes(path), writable: false);
+        ZipIntegrity.ReadVerified(path, "PyTorch state_dict", stream, MaxBytes);
+        stream.Position = 0;
         Hashtable loaded;
         try
         {
-            using var stream = File.OpenRead(path);
             loaded = PyTorchUnpickler.UnpickleStateDict(stream);
         }
         catch (Exception e) when (e is not PmcmException)
         {
-            throw new PmcmException($"{path}: not a readable PyTorch state_dict ({e.Message})");
+            throw new PmcmException($"{path}: not a readable PyTorch state_dict ({Printable.Clip(e.Message, 160)})");
         }
         var tensors = new Dictionary<string, Tensor>();
         foreach (DictionaryEntry entry in loaded)
         {
             if (entry.Key is not string key || entry.Value is not Tensor tensor)
-                throw new PmcmException($"{path}: not a PyTorch state_dict (entry '{entry.Key}' is not a named tensor)");
+                throw new PmcmException($"{path}: not a PyTorch state_dict (entry '{Printable.Clip(entry.Key?.ToString() ?? "null")}' is not a named tensor)");
             tensors[key] = tensor;
         }
         return tensors;

@@ -74,7 +74,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         var run = Options(cell, runDirectory);
         Log?.Invoke($"{cell.Name}: training ({run.Iterations} iterations, {run.Labeled} labeled)");
         var clock = Stopwatch.StartNew();
-        var summary = new PmcmTrainer(run) { Progress = Progress }.Run(resume: File.Exists(new RunFiles(runDirectory).LastCheckpoint), cancellation);
+        var summary = new PmcmTrainer(run) { Progress = Progress, Overwrite = true }.Run(resume: File.Exists(new RunFiles(runDirectory).LastCheckpoint), cancellation);
         var result = Evaluate(cell, run, summary, clock.Elapsed.TotalSeconds);
         AtomicFile.WriteAllText(resultPath, JsonSerializer.Serialize(result, Json));
         return result;

@@ -30,6 +30,9 @@ public sealed class PmcmTrainer(TrainingOptions options)
 
     public Action<TrainingProgress>? Progress { get; init; }
 
+    /// <summary>Lets a fresh run replace a run already in the folder (otherwise refused).</summary>
+    public bool Overwrite { get; init; }
+
     public TrainingSummary Run(bool resume = false, CancellationToken cancellation = default)
     {
         var o = Options;
@@ -45,6 +48,8 @@ public sealed class PmcmTrainer(TrainingOptions options)
                     ?? DatasetSplit.Create(data.TrainList, data.TestList, o.Split);
         var method = o.MethodDescriptor;
         var trainingCases = method.UsesUnlabeled ? split.TrainingCases : split.Labeled;
+        data.CheckCases(trainingCases.Skip(split.Labeled.Count), [.. split.Labeled, .. split.Validation]);
+        if (!resume) RunFolderGuard.StartFresh(files, Overwrite);
         var validationCases = split.Validation.Select(data.LoadLabeled).ToList();
 
         manual_seed(o.Seed);
@@ -64,6 +69,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
         if (resume)
         {
             state = TrainingCheckpoint.Load(files.LastCheckpoint, step.Modules, step.Optimizer);
+            ResumeConsistency.ThrowIfConflicting(files.Directory, o.Record(split));
             log = TrainingLog.Resume(files.Log, state.Iteration);
             validationLog = TrainingLog.Resume(files.ValidationLog, state.Iteration + 1);
         }
@@ -75,6 +81,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
             validationLog = TrainingLog.Create(files.ValidationLog);
         }
         o.Record(split).Write(files.Record);
+        RunFolderGuard.RemoveStaleTemporaries(files);
 
         using var producer = BatchProducer.Resume(trainingCases, Load, state.ResumePoint, augmentation, producerOptions);
         var evaluator = new Evaluator(new SlidingWindowInferer(model, device, new InferenceOptions(o.Window)));

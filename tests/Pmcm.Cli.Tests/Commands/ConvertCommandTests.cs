@@ -9,6 +9,27 @@ public class ConvertCommandTests
     private static readonly Shape3 Shape = new(3, 4, 5);
 
     [Fact]
+    public void Writing_one_dataset_into_an_h5_keeps_the_others()
+    {
+        using var dir = new TempDir();
+        var image = new Volume(Shape, Enumerable.Range(0, 60).Select(i => i * 0.5f).ToArray());
+        var label = Volume.Zeros(Shape, type: VoxelType.UInt8);
+        label[1, 2, 3] = 1;
+        new H5Case(image, label).Write(dir.File("case.h5"));
+        var newLabel = Volume.Zeros(Shape, type: VoxelType.UInt8);
+        newLabel[2, 2, 2] = 1;
+        NiftiWriter.Write(dir.File("lab.nii.gz"), newLabel, new NiftiWriteOptions(Gzip: true));
+
+        Assert.Equal(0, CliHarness.Run("convert", dir.File("lab.nii.gz"), dir.File("case.h5"), "--dataset", "label").Exit);
+        Assert.Equal(image.Data, H5Volumes.Read(dir.File("case.h5"), "image").Data);
+        Assert.Equal(newLabel.Data, H5Volumes.Read(dir.File("case.h5"), "label").Data);
+
+        Assert.Equal(0, CliHarness.Run("convert", dir.File("case.h5"), dir.File("case.h5")).Exit);
+        Assert.Equal(["image", "label"], H5Volumes.List(dir.File("case.h5")).Select(d => d.Name).Order());
+        Assert.Equal(newLabel.Data, H5Volumes.Read(dir.File("case.h5"), "label").Data);
+    }
+
+    [Fact]
     public void H5_label_to_nifti_and_back_keeps_every_element()
     {
         using var dir = new TempDir();

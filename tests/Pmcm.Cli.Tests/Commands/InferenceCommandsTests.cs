@@ -181,6 +181,27 @@ public sealed class InferenceCommandsTests : IDisposable
     }
 
     [Fact]
+    public void PredictRefusesNonFiniteVoxelsUnlessToldWhatToPutThere()
+    {
+        var scan = _temp.File("nan.nii");
+        var data = RandomImage(3);
+        data[Shape.Index(5, 6, 7)] = float.NaN;
+        data[Shape.Index(9, 1, 2)] = float.PositiveInfinity;
+        VolumeIO.Write(scan, new Volume(Shape, data));
+        var mask = _temp.File("m.nii");
+
+        var (exit, _, stderr) = CliHarness.Run(["predict", "--model", WriteCheckpoint(), "--input", scan, "--out", mask, .. Window]);
+        Assert.Equal(1, exit);
+        Assert.Contains("2 voxels are NaN or infinite, the first at (x=5, y=6, z=7)", stderr);
+        Assert.False(File.Exists(mask));
+
+        (exit, _, stderr) = CliHarness.Run(["predict", "--model", WriteCheckpoint(), "--input", scan, "--out", mask, "--replace-nonfinite", "0", .. Window]);
+        Assert.True(exit == 0, stderr);
+        // The constant network calls every voxel foreground once no NaN reaches it (a NaN made its windows NaN).
+        Assert.All(VolumeIO.Read(mask).Data, v => Assert.Equal(1f, v));
+    }
+
+    [Fact]
     public void MissingModelIsOneLineError()
     {
         var (exit, _, stderr) = CliHarness.Run("eval", "--model", _temp.File("nope.pth"), "--data", WriteDataset(out _));

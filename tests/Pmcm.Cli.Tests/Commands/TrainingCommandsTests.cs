@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Pmcm.Core.IO;
+using Pmcm.Core.Volumes;
 
 namespace Pmcm.Cli.Tests.Commands;
 
@@ -49,5 +51,63 @@ public class TrainingCommandsTests
             "--labeled", "2", "--patch", "32,32,16", "--batch", "2", "--labeled-batch", "1", "--n-filters", "2");
         Assert.Equal(1, exit);
         Assert.Contains("last.ckpt: no checkpoint to resume from", stderr);
+    }
+
+    private static readonly string[] TinyRun =
+        ["--labeled", "2", "--patch", "32,32,16", "--batch", "2", "--labeled-batch", "1", "--n-filters", "2", "--val-every", "2", "--threads", "1"];
+
+    [Fact]
+    public void A_finished_run_is_neither_overwritten_nor_resumed_with_other_settings()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, CliHarness.Run("synth", "--out", dir.File("data"), "--cases", "8", "--size", "32,32,32", "--test-fraction", "0.25").Exit);
+        string[] train = ["train", "--data", dir.File("data"), "--out", dir.File("run"), .. TinyRun];
+        var first = CliHarness.Run([.. train, "--iterations", "2"]);
+        Assert.True(first.Exit == 0, first.Err);
+        var run = dir.File("run");
+        var snapshot = Directory.GetFiles(run).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+
+        // Defect 11: a second fresh run into the same folder is refused and changes nothing.
+        var (exit, _, stderr) = CliHarness.Run([.. train, "--iterations", "2"]);
+        Assert.Equal(1, exit);
+        Assert.Contains("already holds a run", stderr);
+        Assert.All(snapshot, f => Assert.Equal(f.Value, File.ReadAllBytes(Path.Combine(run, f.Key))));
+
+        // Defect 7: resuming with another lr and seed is refused, naming both, and the record stays as it was.
+        (exit, _, stderr) = CliHarness.Run([.. train, "--iterations", "4", "--resume", "--lr", "0.5", "--seed", "5"]);
+        Assert.Equal(1, exit);
+        Assert.Contains("lr (run 0.01, now 0.5)", stderr);
+        Assert.Contains("seed (run 1337, now 5)", stderr);
+        Assert.Equal(snapshot["config.json"], File.ReadAllBytes(Path.Combine(run, "config.json")));
+
+        // Defect 12: a temporary file left by a killed writer is gone after a good resume.
+        var stale = Path.Combine(run, $".last.ckpt.4242.{Guid.NewGuid():N}.tmp");
+        File.WriteAllBytes(stale, [1, 2, 3]);
+        (exit, _, stderr) = CliHarness.Run([.. train, "--iterations", "4", "--resume"]);
+        Assert.True(exit == 0, stderr);
+        Assert.False(File.Exists(stale));
+        Assert.Equal(4, File.ReadAllLines(Path.Combine(run, "log.csv")).Length - 1);
+
+        // --overwrite starts over.
+        (exit, _, stderr) = CliHarness.Run([.. train, "--iterations", "2", "--overwrite"]);
+        Assert.True(exit == 0, stderr);
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(run, "log.csv")).Length - 1);
+    }
+
+    [Fact]
+    public void A_case_whose_label_does_not_fit_its_image_stops_training_before_the_first_iteration()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, CliHarness.Run("synth", "--out", dir.File("data"), "--cases", "8", "--size", "32,32,32", "--test-fraction", "0.25").Exit);
+        // The 4th listed case (unlabeled in this split, but it carries a label) gets a 32×32×30 label.
+        var name = File.ReadAllLines(dir.File("data/train.list"))[3];
+        var path = Path.Combine(dir.File("data"), name, "mri_norm2.h5");
+        var image = H5Volumes.Read(path, "image");
+        H5Volumes.Write(path, [("image", image), ("label", Volume.Zeros(new Shape3(32, 32, 30), type: VoxelType.UInt8))]);
+
+        var (exit, _, stderr) = CliHarness.Run(["train", "--data", dir.File("data"), "--out", dir.File("run"), "--iterations", "200", .. TinyRun]);
+        Assert.Equal(1, exit);
+        Assert.Contains($"'{name}' has 'label' 32×32×30 but 'image' 32×32×32", stderr);
+        Assert.False(File.Exists(dir.File("run/log.csv")));
     }
 }

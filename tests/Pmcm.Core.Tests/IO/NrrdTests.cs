@@ -117,7 +117,7 @@ public class NrrdTests
     [Theory]
     [InlineData("type: uint64\nencoding: raw", "uint64")]
     [InlineData("type: float\nencoding: bzip2", "bzip2")]
-    [InlineData("type: float\nencoding: raw\nline skip: 2", "line skip")]
+    [InlineData("type: float\nencoding: raw\nline skip: 200", "line skip")]
     public void Unsupported_types_and_encodings_are_named(string fields, string expected)
     {
         using var dir = new TempDir();

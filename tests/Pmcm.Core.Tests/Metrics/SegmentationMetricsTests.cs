@@ -139,4 +139,32 @@ public class SegmentationMetricsTests
         var values = Enumerable.Repeat(0.1, 1000).ToArray();
         Assert.Equal(0.1, SegmentationMetrics.Mean(values), 1e-16);
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Surface_distances_of_masks_touching_the_volume_edge_equal_brute_force(int seed)
+    {
+        // Random blobs that reach the volume's faces: the bounding-box crop must treat the edge as outside,
+        // as the whole-grid computation (medpy) does. Brute force: every surface pair's distance, spacing (1, 2, 0.5).
+        var shape = new Shape3(7, 6, 5);
+        var random = new Random(seed);
+        bool[] Blob() => Enumerable.Range(0, (int)shape.Count).Select(_ => random.NextDouble() < 0.45).ToArray();
+        var (pred, gt) = (Blob(), Blob());
+        double[] spacing = [1, 2, 0.5];
+        var s = SegmentationMetrics.Compute(pred, gt, shape, spacing);
+
+        var (ps, gs) = (SegmentationMetrics.Surface(pred, shape), SegmentationMetrics.Surface(gt, shape));
+        (int X, int Y, int Z)[] Points(bool[] m) =>
+            [.. from x in Enumerable.Range(0, shape.X) from y in Enumerable.Range(0, shape.Y) from z in Enumerable.Range(0, shape.Z)
+                where m[shape.Index(x, y, z)] select (x, y, z)];
+        double Nearest((int X, int Y, int Z) p, (int X, int Y, int Z)[] to) =>
+            to.Min(q => Math.Sqrt(Math.Pow((p.X - q.X) * spacing[0], 2) + Math.Pow((p.Y - q.Y) * spacing[1], 2) + Math.Pow((p.Z - q.Z) * spacing[2], 2)));
+        var toGt = Points(ps).Select(p => Nearest(p, Points(gs))).ToArray();
+        var toPred = Points(gs).Select(p => Nearest(p, Points(ps))).ToArray();
+        Assert.Equal(toGt.Average(), s.Asd, 1e-12);
+        Assert.Equal(SegmentationMetrics.Percentile([.. toGt, .. toPred], 95), s.Hd95, 1e-12);
+    }
 }

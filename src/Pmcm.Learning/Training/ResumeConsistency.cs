@@ -1,0 +1,38 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Pmcm.Core;
+using Pmcm.Core.Runs;
+
+namespace Pmcm.Learning.Training;
+
+/// <summary>
+/// What a resumed run may change: only how long it runs and where it computes. Every other setting recorded in
+/// the run's record (<c>run.json</c>, or an older run's <c>config.json</c>) must equal the one asked for now, or the run would continue as recorded while the record
+/// claimed otherwise (e.g. <c>--resume --lr 0.5</c> trained on at the checkpoint's 0.01); a conflict is refused,
+/// naming each setting with both values.
+/// </summary>
+public static class ResumeConsistency
+{
+    /// <summary>Settings that may differ between the recorded run and its continuation (the ramp step follows from the iterations).</summary>
+    public static readonly IReadOnlySet<string> Changeable = new HashSet<string> { "iterations", "ramp_iterations_per_step", "device", "threads" };
+
+    public static void ThrowIfConflicting(string runDirectory, RunRecord requested)
+    {
+        var recorded = RunRecord.ReadFolder(runDirectory);
+        var conflicts = Conflicts(recorded.ToJson(), requested.ToJson());
+        if (conflicts.Count > 0)
+            throw new PmcmException($"--resume: {string.Join("; ", conflicts)} — a resumed run keeps its recorded settings (only {string.Join(", ", Changeable)} may change)");
+    }
+
+    /// <summary>"name (run X, now Y)" for every setting that differs and may not.</summary>
+    public static IReadOnlyList<string> Conflicts(JsonObject recorded, JsonObject requested)
+    {
+        var names = recorded.Select(p => p.Key).Union(requested.Select(p => p.Key)).Where(n => !Changeable.Contains(n)).Order(StringComparer.Ordinal);
+        return names
+            .Where(n => !JsonNode.DeepEquals(recorded[n], requested[n]))
+            .Select(n => $"{n} (run {Text(recorded[n])}, now {Text(requested[n])})")
+            .ToList();
+    }
+
+    private static string Text(JsonNode? node) => node is null ? "unset" : Printable.Clip(node.ToJsonString(), 80);
+}
