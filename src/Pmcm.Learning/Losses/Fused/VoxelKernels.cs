@@ -61,30 +61,38 @@ internal static unsafe class VoxelKernels
         return sum;
     }
 
-    public static Vector512<float> Load(float* p, int n)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Load(float* p, int n) => n == Width ? Vector512.Load(p) : LoadPartial(p, n);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<float> v, float* p, int n)
     {
-        if (n == Width) return Vector512.Load(p);
+        if (n == Width) v.Store(p);
+        else StorePartial(v, p, n);
+    }
+
+    /// <summary>All-ones lanes for the first <paramref name="n"/> voxels of a vector, zero lanes after.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Valid(int n) =>
+        n == Width ? Vector512<float>.AllBitsSet : Vector512.LessThan(Vector512<float>.Indices, Vector512.Create((float)n));
+
+    // The partial vectors live out of line: a stackalloc would keep the hot path from being inlined.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector512<float> LoadPartial(float* p, int n)
+    {
         var padded = stackalloc float[Width];
         new Span<float>(padded, Width).Clear();
         new ReadOnlySpan<float>(p, n).CopyTo(new Span<float>(padded, Width));
         return Vector512.Load(padded);
     }
 
-    public static void Store(Vector512<float> v, float* p, int n)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StorePartial(Vector512<float> v, float* p, int n)
     {
-        if (n == Width)
-        {
-            v.Store(p);
-            return;
-        }
         var padded = stackalloc float[Width];
         v.Store(padded);
         new ReadOnlySpan<float>(padded, n).CopyTo(new Span<float>(p, n));
     }
-
-    /// <summary>All-ones lanes for the first <paramref name="n"/> voxels of a vector, zero lanes after.</summary>
-    public static Vector512<float> Valid(int n) =>
-        n == Width ? Vector512<float>.AllBitsSet : Vector512.LessThan(Vector512<float>.Indices, Vector512.Create((float)n));
 
     /// <summary>A scalar float32 tensor holding <paramref name="value"/>.</summary>
     public static Tensor Scalar(double value) => tensor((float)value);
