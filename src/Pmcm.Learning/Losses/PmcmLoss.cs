@@ -46,11 +46,8 @@ public static class PmcmLoss
         var total = options.Supervised * dice + options.Sdf * sdf;
 
         // §5 feature diversity; its mean cosine is also the logged Co_loss/sim2map.
-        var features = decoders.Select(d => d.Features).ToArray();
-        var fused = options.FusedKernels && VoxelKernels.Supports(features);
-        var meanCosine = fused
-            ? FusedMeanCosine.Compute(features[0].contiguous(), features[1].contiguous())
-            : FeatureDiversity.Cosine(features[0], features[1]).mean();
+        var featurePass = options.FusedKernels && FusedDecoderFeatures.Supports(decoders, probs) ? FusedDecoderFeatures.Compute(decoders, probs) : null;
+        var meanCosine = featurePass?.MeanCosine ?? FeatureDiversity.Cosine(decoders[0].Features, decoders[1].Features).mean();
         var diversity = FeatureDiversity.FromMeanCosine(meanCosine);
         terms["Co_loss/feat_sim"] = diversity;
         weights["weight/feat_sim_weight"] = options.Diversity * ramp;
@@ -85,8 +82,8 @@ public static class PmcmLoss
         // §3 PML: each decoder is the other's student.
         if (options.UsePml)
         {
-            var (pml, ual) = options.FusedKernels && FusedPrototypicalMutualLearning.Supports(decoders, probs)
-                ? FusedPrototypicalMutualLearning.BothWays(decoders, probs, bl, ramp, options.CorrectPmlCrossEntropy)
+            var (pml, ual) = featurePass is not null
+                ? FusedPrototypicalMutualLearning.BothWays(featurePass, decoders, probs, bl, ramp, options.CorrectPmlCrossEntropy)
                 : PrototypicalMutualLearning.BothWays(decoders, probs, bl, ramp, options.CorrectPmlCrossEntropy);
             terms["Co_loss/consistency_loss"] = pml;
             terms["Co_loss/u_sim_loss"] = ual;

@@ -53,7 +53,7 @@ public class FusedLossTests
         var decoders = new[] { new DecoderOutput(leaves[0], null, leaves[2]), new DecoderOutput(leaves[1], null, leaves[3]) };
         var probs = decoders.Select(d => d.Seg.softmax(1)).ToArray();
         var (pml, ual) = fused
-            ? FusedPrototypicalMutualLearning.BothWays(decoders, probs, Items / 2, 0.3, correctCrossEntropy)
+            ? FusedPrototypicalMutualLearning.BothWays(FusedDecoderFeatures.Compute(decoders, probs), decoders, probs, Items / 2, 0.3, correctCrossEntropy)
             : PrototypicalMutualLearning.BothWays(decoders, probs, Items / 2, 0.3, correctCrossEntropy);
         (1.5 * pml + 0.7 * ual).backward();
         return (Value(pml), Value(ual), leaves.Select(l => l.grad!.to_type(ScalarType.Float64)).ToArray());
@@ -105,11 +105,17 @@ public class FusedLossTests
         var leaves = Leaves(inputs, ScalarType.Float32);
         var decoders = new[] { new DecoderOutput(leaves[0], null, leaves[2]), new DecoderOutput(leaves[1], null, leaves[3]) };
         var probs = decoders.Select(d => d.Seg.softmax(1)).ToArray();
-        var (pml, _) = FusedPrototypicalMutualLearning.BothWays(decoders, probs, Items / 2, 0.3, correctCrossEntropy: false);
+        var (pml, _) = FusedPrototypicalMutualLearning.BothWays(FusedDecoderFeatures.Compute(decoders, probs), decoders, probs, Items / 2, 0.3, correctCrossEntropy: false);
         pml.backward();
         // r is detached: L_pml moves the logits but never the features.
         Assert.True(Value(leaves[0].grad!.norm()) > 1e-4);
         Assert.True(leaves[2].grad is null || Value(leaves[2].grad!.norm()) == 0);
+    }
+
+    private static Tensor MeanCosine(Tensor[] leaves)
+    {
+        var decoders = new[] { new DecoderOutput(leaves[0], null, leaves[2]), new DecoderOutput(leaves[1], null, leaves[3]) };
+        return FusedDecoderFeatures.Compute(decoders, decoders.Select(d => d.Seg.softmax(1)).ToArray()).MeanCosine;
     }
 
     [Fact]
@@ -121,7 +127,7 @@ public class FusedLossTests
         (double Value, Tensor[] Gradients) Run(ScalarType type, bool fused)
         {
             var leaves = Leaves(inputs, type);
-            var mean = fused ? FusedMeanCosine.Compute(leaves[2], leaves[3]) : FeatureDiversity.Cosine(leaves[2], leaves[3]).mean();
+            var mean = fused ? MeanCosine(leaves) : FeatureDiversity.Cosine(leaves[2], leaves[3]).mean();
             (3 * mean).backward();
             return (FusedLossTests.Value(mean), [leaves[2].grad!.to_type(ScalarType.Float64), leaves[3].grad!.to_type(ScalarType.Float64)]);
         }
@@ -142,9 +148,9 @@ public class FusedLossTests
     {
         using var scope = NewDisposeScope();
         var inputs = RandomInputs(14);
-        var x = inputs.Features1.detach().requires_grad_();
-        var y = inputs.Features2.detach();
-        FusedMeanCosine.Compute(x, y).backward();
+        var leaves = Leaves(inputs, ScalarType.Float32);
+        var (x, y) = (leaves[2], leaves[3].detach());
+        MeanCosine([leaves[0], leaves[1], x, y]).backward();
         // Central differences of the float64 mean cosine at a few coordinates.
         var x64 = inputs.Features1.to_type(ScalarType.Float64);
         var y64 = y.to_type(ScalarType.Float64);
@@ -163,21 +169,37 @@ public class FusedLossTests
         }
     }
 
-    [Fact]
-    public void FusedAndComposedPmcmLossAgreeOnEveryTerm()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void FusedAndComposedPmcmLossAgreeOnEveryTermAndGradient(bool correctCrossEntropy)
     {
         using var scope = NewDisposeScope();
-        var (step, model) = Training.TinyPmcm.Create(dropout: 0);
-        var batch = Training.TinyPmcm.Batch();
-        var outputs = model.forward(batch.Image);
-        var map1 = new MappingNet(2, 8);
-        var map2 = new MappingNet(2, 8);
-        var fused = PmcmLoss.Compute(outputs, batch, map1, map2, 6000, PmcmLossOptions.La);
-        var composed = PmcmLoss.Compute(outputs, batch, map1, map2, 6000, PmcmLossOptions.La with { FusedKernels = false });
-        Assert.Equal(composed.Terms.Keys.Order(), fused.Terms.Keys.Order());
-        foreach (var (name, term) in composed.Terms)
-            Assert.Equal(Value(term), Value(fused.Terms[name]), 1e-5 * Math.Max(1, Math.Abs(Value(term))));
-        Assert.Equal(Value(composed.Total), Value(fused.Total), 1e-5);
+        var inputs = RandomInputs(16);
+        AssertNoNearTies(inputs);
+        manual_seed(17);
+        long[] seg = [Items, Classes, .. Voxels];
+        var sdfHeads = new[] { randn(seg), randn(seg) };
+        var batch = new PmcmBatch(zeros([Items, 1, .. Voxels]), randint(0, 2, [Items, .. Voxels]), rand([Items, .. Voxels]) - 0.5, Items / 2);
+        var (segToSdf, sdfToSeg) = (new MappingNet(2, 8), new MappingNet(2, 8));
+        (PmcmLossTerms Terms, Tensor[] Gradients) Run(bool fused)
+        {
+            var leaves = Leaves(inputs, ScalarType.Float32);
+            var sdf = sdfHeads.Select(t => t.detach().clone().requires_grad_()).ToArray();
+            var outputs = new PmcmOutputs(new DecoderOutput(leaves[0], sdf[0], leaves[2]), new DecoderOutput(leaves[1], sdf[1], leaves[3]));
+            var options = PmcmLossOptions.La with { FusedKernels = fused, CorrectPmlCrossEntropy = correctCrossEntropy };
+            var terms = PmcmLoss.Compute(outputs, batch, segToSdf, sdfToSeg, 6000, options);
+            terms.Total.backward();
+            return (terms, [.. leaves.Concat(sdf).Select(l => l.grad!.detach().clone())]);
+        }
+        var composed = Run(fused: false);
+        var fusedRun = Run(fused: true);
+        Assert.Equal(composed.Terms.Terms.Keys.Order(), fusedRun.Terms.Terms.Keys.Order());
+        foreach (var (name, term) in composed.Terms.Terms)
+            Assert.True(Math.Abs(Value(term) - Value(fusedRun.Terms.Terms[name])) <= 1e-5 * Math.Max(1, Math.Abs(Value(term))), name);
+        Assert.Equal(Value(composed.Terms.Total), Value(fusedRun.Terms.Total), 1e-5);
+        for (var i = 0; i < composed.Gradients.Length; i++)
+            Assert.True(RelativeError(fusedRun.Gradients[i], composed.Gradients[i]) < 1e-5, $"input {i}");
     }
 
     [Fact]
@@ -187,8 +209,8 @@ public class FusedLossTests
         var inputs = RandomInputs(15);
         var decoders = new[] { new DecoderOutput(inputs.Seg1, null, inputs.Features1), new DecoderOutput(inputs.Seg2, null, inputs.Features2) };
         var probs = decoders.Select(d => d.Seg.softmax(1)).ToArray();
-        Assert.True(FusedPrototypicalMutualLearning.Supports(decoders, probs));
+        Assert.True(FusedDecoderFeatures.Supports(decoders, probs));
         var doubles = decoders.Select(d => new DecoderOutput(d.Seg.to_type(ScalarType.Float64), null, d.Features.to_type(ScalarType.Float64))).ToArray();
-        Assert.False(FusedPrototypicalMutualLearning.Supports(doubles, doubles.Select(d => d.Seg.softmax(1)).ToArray()));
+        Assert.False(FusedDecoderFeatures.Supports(doubles, doubles.Select(d => d.Seg.softmax(1)).ToArray()));
     }
 }

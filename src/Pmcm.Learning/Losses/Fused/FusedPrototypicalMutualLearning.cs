@@ -4,31 +4,28 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Losses.Fused;
 
 /// <summary>
-/// ALGORITHM.md §3 for both pairs with the voxel work in fused kernels: each decoder's entropy and hard prediction
-/// once (<see cref="DecoderVoxelStatistics"/>), its class prototypes in one pass over its features
-/// (<see cref="FusedClassPrototypes"/>), and each pair's mask, prototype map, reliability and weighted
-/// cross-entropy in one more (<see cref="FusedMutualCrossEntropy"/>). The prototype algebra between them (step 3's
+/// ALGORITHM.md §3 for both pairs with the voxel work in fused kernels: each decoder's entropy, hard prediction and
+/// class prototypes come from <see cref="FusedDecoderFeatures"/> (one pass over both feature maps, shared with the
+/// diversity term), and each pair's mask, prototype map, reliability and weighted cross-entropy take one more pass
+/// over the teacher's features (<see cref="FusedMutualCrossEntropy"/>). The prototype algebra between them (step 3's
 /// Pl, Pu and Q, and UAL of step 7) is C × F numbers and stays the autograd composition of
 /// <see cref="PrototypicalMutualLearning"/>, so UAL's gradient reaches the teacher's features through the prototypes.
 /// </summary>
 public static class FusedPrototypicalMutualLearning
 {
-    /// <summary>True when the fused kernels can read these tensors (float32 on the CPU).</summary>
-    public static bool Supports(DecoderOutput[] decoders, Tensor[] probs) =>
-        VoxelKernels.Supports([.. probs, .. decoders.Select(d => d.Seg), .. decoders.Select(d => d.Features)]);
-
+    /// <param name="featurePass">The pass over both decoders' features (prototypes, entropies, hard predictions).</param>
     /// <param name="decoders">Both decoders' outputs: logits and features (B, F, X, Y, Z).</param>
-    /// <param name="probs">p_k = softmax(seg_k), (B, C, X, Y, Z).</param>
+    /// <param name="probs">p_k = softmax(seg_k), (B, C, X, Y, Z), the tensors <paramref name="featurePass"/> was computed from.</param>
     /// <param name="correctCrossEntropy">On: the cross-entropy takes the student's logits; off: its probabilities (quirk).</param>
-    public static (Tensor Pml, Tensor Ual) BothWays(DecoderOutput[] decoders, Tensor[] probs, int labeledCount, double fusionWeight, bool correctCrossEntropy)
+    public static (Tensor Pml, Tensor Ual) BothWays(FusedDecoderFeatures.Result featurePass, DecoderOutput[] decoders, Tensor[] probs, int labeledCount, double fusionWeight, bool correctCrossEntropy)
     {
         var contiguousProbs = probs.Select(p => p.contiguous()).ToArray();
         var features = decoders.Select(d => d.Features.contiguous()).ToArray();
-        var statistics = contiguousProbs.Select(DecoderVoxelStatistics.Of).ToArray();
+        var statistics = featurePass.Statistics;
         Tensor? pml = null, ual = null;
         foreach (var (student, teacher) in new[] { (0, 1), (1, 0) })
         {
-            var prototypes = FusedClassPrototypes.Compute(features[teacher], statistics[teacher]);
+            var prototypes = featurePass.Prototypes[teacher];
             var (labeled, unlabeled) = PrototypicalMutualLearning.SplitPrototypes(prototypes, labeledCount);
             var fused = PrototypicalMutualLearning.FusedPrototype(labeled, unlabeled, fusionWeight);
             var pair = new FusedMutualCrossEntropy.Pair(statistics[student], statistics[teacher], contiguousProbs[teacher], features[teacher], UnitRows(fused));
