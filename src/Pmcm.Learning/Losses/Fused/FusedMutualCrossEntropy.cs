@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -141,6 +142,7 @@ internal sealed unsafe class FusedMutualCrossEntropy : torch.autograd.SingleTens
     }
 
     /// <summary>logsumexp_c x[c] and x[ŷ] for 16 voxels of one item (x is (C, N) from <paramref name="item"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector512<float> LogSumExp, Vector512<float> Target) LogSumExpAndTarget(float* item, long voxels, long v, int n, int classes, Vector512<float> label)
     {
         var max = VoxelKernels.Load(item + v, n);
