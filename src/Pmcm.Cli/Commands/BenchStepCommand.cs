@@ -42,7 +42,8 @@ public static class BenchStepCommand
             manual_seed(0);
             var model = new PmcmNet(new PmcmNetOptions { NFilters = parse.GetValue(nFilters) });
             var lossOptions = PmcmLossOptions.La with { FusedKernels = parse.GetValue(losses) == "fused" };
-            var step = new PmcmStep(model, new MappingNet(2, 8), new MappingNet(2, 8), lossOptions, new OptimizerOptions());
+            var (segToSdf, sdfToSeg) = (new MappingNet(2, 8), new MappingNet(2, 8));
+            var step = new PmcmStep(model, segToSdf, sdfToSeg, lossOptions, new OptimizerOptions());
             using var data = NewDisposeScope();
             var image = randn(new long[] { b, 1, shape.X, shape.Y, shape.Z });
             var label = image[.., 0].gt(0.5).to_type(ScalarType.Int64);
@@ -51,6 +52,8 @@ public static class BenchStepCommand
 
             var whole = Median(() => step.Train(input, 6000), count);
             var network = Median(() => NetworkOnly(model, step, image), count);
+            var outputs = RandomOutputs(b, parse.GetValue(nFilters), shape);
+            var machinery = Median(() => LossesOnly(outputs, input, segToSdf, sdfToSeg, lossOptions), count);
             var ratio = whole.Wall / network.Wall;
 
             if (parse.GetValue(json))
@@ -61,6 +64,7 @@ public static class BenchStepCommand
                     ["threads"] = get_num_threads(), ["losses"] = parse.GetValue(losses)!,
                     ["step_seconds"] = whole.Wall, ["forward_backward_seconds"] = network.Wall, ["loss_overhead"] = ratio - 1,
                     ["step_cpu_seconds"] = whole.Cpu, ["forward_backward_cpu_seconds"] = network.Cpu, ["loss_cpu_overhead"] = whole.Cpu / network.Cpu - 1,
+                    ["losses_seconds"] = machinery.Wall, ["losses_cpu_seconds"] = machinery.Cpu,
                 }, Ui.Json));
                 return 0;
             }
@@ -68,6 +72,7 @@ public static class BenchStepCommand
             table.AddRow("whole PMCM step (forward, all losses, backward, SGD)", Seconds(whole.Wall), Seconds(whole.Cpu));
             table.AddRow("network forward + backward alone", Seconds(network.Wall), Seconds(network.Cpu));
             table.AddRow("loss machinery overhead", $"{(ratio - 1) * 100:F1} %", $"{(whole.Cpu / network.Cpu - 1) * 100:F1} %");
+            table.AddRow("loss machinery alone (all terms, forward + backward, on fixed outputs)", Seconds(machinery.Wall), Seconds(machinery.Cpu));
             table.Caption($"n_filters {parse.GetValue(nFilters)}, batch {b}, patch {shape}, {get_num_threads()} threads, {parse.GetValue(losses)} losses, {count} runs");
             Ui.Out().Write(table);
             return 0;
@@ -85,6 +90,23 @@ public static class BenchStepCommand
         var loss = outputs.Decoder1.Seg.mean() + outputs.Decoder1.Sdf!.mean() + outputs.Decoder2!.Seg.mean() + outputs.Decoder2!.Sdf!.mean();
         loss.backward();
         step.Optimizer.step();
+    }
+
+    // Decoder outputs of the network's shapes as gradient leaves: the loss machinery timed without the network.
+    private static PmcmOutputs RandomOutputs(int batch, int nFilters, Shape3 patch)
+    {
+        long[] heads = [batch, 2, patch.X, patch.Y, patch.Z];
+        long[] features = [batch, nFilters, patch.X, patch.Y, patch.Z];
+        DecoderOutput Decoder() => new(randn(heads), randn(heads), randn(features).relu());
+        return new PmcmOutputs(Decoder(), Decoder());
+    }
+
+    private static void LossesOnly(PmcmOutputs outputs, PmcmBatch batch, MappingNet segToSdf, MappingNet sdfToSeg, PmcmLossOptions options)
+    {
+        using var scope = NewDisposeScope();
+        DecoderOutput Leaves(DecoderOutput d) => new(d.Seg.detach().requires_grad_(), d.Sdf!.detach().requires_grad_(), d.Features.detach().requires_grad_());
+        var leaves = new PmcmOutputs(Leaves(outputs.Decoder1), Leaves(outputs.Decoder2!));
+        PmcmLoss.Compute(leaves, batch, segToSdf, sdfToSeg, 6000, options).Total.backward();
     }
 
     private static string Seconds(double seconds) => seconds.ToString("F3", CultureInfo.InvariantCulture);
