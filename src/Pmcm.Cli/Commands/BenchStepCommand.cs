@@ -27,7 +27,9 @@ public static class BenchStepCommand
         var runs = new Option<int>("--runs") { Description = "Timed runs (the median is reported)", DefaultValueFactory = _ => 3 };
         var threads = CommonOptions.Threads();
         var json = CommonOptions.Json();
-        var command = new Command("step", "Time one PMCM training step and the network's forward + backward alone") { nFilters, batch, patch, runs, threads, json };
+        var losses = new Option<string>("--losses") { Description = "Loss machinery: fused (C# kernels, the default) or composed (libtorch per-term composition)", DefaultValueFactory = _ => "fused" };
+        losses.AcceptOnlyFromAmong("fused", "composed");
+        var command = new Command("step", "Time one PMCM training step and the network's forward + backward alone (wall and CPU seconds)") { nFilters, batch, patch, runs, threads, losses, json };
         command.SetAction(parse => CliRunner.Guard(() =>
         {
             var shape = Shape3.Parse(parse.GetValue(patch)!);
@@ -39,7 +41,9 @@ public static class BenchStepCommand
 
             manual_seed(0);
             var model = new PmcmNet(new NetworkOptions { NFilters = parse.GetValue(nFilters) });
-            var step = new PmcmStep(model, new MappingNet(2, 8), new MappingNet(2, 8), PmcmLossOptions.La, new OptimizerOptions());
+            var lossOptions = PmcmLossOptions.La with { FusedKernels = parse.GetValue(losses) == "fused" };
+            var (segToSdf, sdfToSeg) = (new MappingNet(2, 8), new MappingNet(2, 8));
+            var step = new PmcmStep(model, segToSdf, sdfToSeg, lossOptions, new OptimizerOptions());
             using var data = NewDisposeScope();
             var image = randn(new long[] { b, 1, shape.X, shape.Y, shape.Z });
             var label = image[.., 0].gt(0.5).to_type(ScalarType.Int64);
@@ -52,23 +56,28 @@ public static class BenchStepCommand
                 step.Train(input, 6000);
             }, count);
             var network = Median(() => NetworkOnly(model, step, image), count);
-            var ratio = whole / network;
+            var outputs = RandomOutputs(b, parse.GetValue(nFilters), shape);
+            var machinery = Median(() => LossesOnly(outputs, input, segToSdf, sdfToSeg, lossOptions), count);
+            var ratio = whole.Wall / network.Wall;
 
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
                 {
                     ["n_filters"] = parse.GetValue(nFilters), ["batch"] = b, ["patch"] = new[] { shape.X, shape.Y, shape.Z },
-                    ["threads"] = get_num_threads(), ["step_seconds"] = whole, ["forward_backward_seconds"] = network,
-                    ["loss_overhead"] = ratio - 1,
+                    ["threads"] = get_num_threads(), ["losses"] = parse.GetValue(losses)!,
+                    ["step_seconds"] = whole.Wall, ["forward_backward_seconds"] = network.Wall, ["loss_overhead"] = ratio - 1,
+                    ["step_cpu_seconds"] = whole.Cpu, ["forward_backward_cpu_seconds"] = network.Cpu, ["loss_cpu_overhead"] = whole.Cpu / network.Cpu - 1,
+                    ["losses_seconds"] = machinery.Wall, ["losses_cpu_seconds"] = machinery.Cpu,
                 }, Ui.Json));
                 return 0;
             }
-            var table = new Table().AddColumn("measure").AddColumn(new TableColumn("median s").RightAligned());
-            table.AddRow("whole PMCM step (forward, all losses, backward, SGD)", whole.ToString("F3", CultureInfo.InvariantCulture));
-            table.AddRow("network forward + backward alone", network.ToString("F3", CultureInfo.InvariantCulture));
-            table.AddRow("loss machinery overhead", $"{(ratio - 1) * 100:F1} %");
-            table.Caption($"n_filters {parse.GetValue(nFilters)}, batch {b}, patch {shape}, {get_num_threads()} threads, {count} runs");
+            var table = new Table().AddColumn("measure").AddColumn(new TableColumn("median wall s").RightAligned()).AddColumn(new TableColumn("median CPU s").RightAligned());
+            table.AddRow("whole PMCM step (forward, all losses, backward, SGD)", Seconds(whole.Wall), Seconds(whole.Cpu));
+            table.AddRow("network forward + backward alone", Seconds(network.Wall), Seconds(network.Cpu));
+            table.AddRow("loss machinery overhead", $"{(ratio - 1) * 100:F1} %", $"{(whole.Cpu / network.Cpu - 1) * 100:F1} %");
+            table.AddRow("loss machinery alone (all terms, forward + backward, on fixed outputs)", Seconds(machinery.Wall), Seconds(machinery.Cpu));
+            table.Caption($"n_filters {parse.GetValue(nFilters)}, batch {b}, patch {shape}, {get_num_threads()} threads, {parse.GetValue(losses)} losses, {count} runs");
             Ui.Out().Write(table);
             return 0;
         }));
@@ -88,15 +97,48 @@ public static class BenchStepCommand
         step.Optimizer.step();
     }
 
-    private static double Median(Action run, int runs)
+    // Decoder outputs of the network's shapes as gradient leaves: the loss machinery timed without the network.
+    private static SegmentationOutputs RandomOutputs(int batch, int nFilters, Shape3 patch)
+    {
+        long[] heads = [batch, 2, patch.X, patch.Y, patch.Z];
+        long[] features = [batch, nFilters, patch.X, patch.Y, patch.Z];
+        DecoderOutput Decoder() => new(randn(heads), randn(heads), randn(features).relu());
+        return new SegmentationOutputs(Decoder(), Decoder());
+    }
+
+    private static void LossesOnly(SegmentationOutputs outputs, BatchTensors batch, MappingNet segToSdf, MappingNet sdfToSeg, PmcmLossOptions options)
+    {
+        using var quiet = TorchGcGuard.Enter();
+        using var scope = NewDisposeScope();
+        DecoderOutput Leaves(DecoderOutput d) => new(d.Seg.detach().requires_grad_(), d.Sdf!.detach().requires_grad_(), d.Features.detach().requires_grad_());
+        var leaves = new SegmentationOutputs(Leaves(outputs.Decoder1), Leaves(outputs.Decoder2!));
+        PmcmLoss.Compute(leaves, batch, segToSdf, sdfToSeg, 6000, options).Total.backward();
+    }
+
+    private static string Seconds(double seconds) => seconds.ToString("F3", CultureInfo.InvariantCulture);
+
+    // Wall and CPU time (all of the process's threads) medians; CPU time is what a shared machine does not distort.
+    private static (double Wall, double Cpu) Median(Action run, int runs)
     {
         run();
+        var process = Process.GetCurrentProcess();
         var times = Enumerable.Range(0, runs).Select(_ =>
         {
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             run();
-            return clock.Elapsed.TotalSeconds;
-        }).Order().ToArray();
-        return runs % 2 == 1 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
+            var wall = clock.Elapsed.TotalSeconds;
+            process.Refresh();
+            return (Wall: wall, Cpu: (process.TotalProcessorTime - cpu).TotalSeconds);
+        }).ToArray();
+        return (MedianOf(times.Select(t => t.Wall)), MedianOf(times.Select(t => t.Cpu)));
+    }
+
+    private static double MedianOf(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        var n = sorted.Length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

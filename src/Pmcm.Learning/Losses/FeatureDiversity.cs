@@ -15,11 +15,10 @@ public static class FeatureDiversity
     /// of cos(f₁, f₂) with respect to both; so one cosine map, half of it detached, gives the value and the
     /// gradients of the two terms at the cost of one.
     /// </remarks>
-    public static Tensor Compute(Tensor features1, Tensor features2)
-    {
-        var cosine = Cosine(features1, features2).mean();
-        return 1 + 0.5 * cosine + 0.5 * cosine.detach();
-    }
+    public static Tensor Compute(Tensor features1, Tensor features2) => FromMeanCosine(Cosine(features1, features2).mean());
+
+    /// <summary>L_div from mean_v cos(feat_1, feat_2), however that mean was computed (composed or fused).</summary>
+    public static Tensor FromMeanCosine(Tensor meanCosine) => 1 + 0.5 * meanCosine + 0.5 * meanCosine.detach();
 
     /// <summary>cos along the channel axis: x·y / sqrt(max(|x|²|y|², ε²)), as PyTorch's cosine_similarity.</summary>
     public static Tensor Cosine(Tensor x, Tensor y)

@@ -1,3 +1,4 @@
+using Pmcm.Learning.Losses.Fused;
 using Pmcm.Learning.Networks;
 using Pmcm.Learning.Training;
 using static TorchSharp.torch;
@@ -42,8 +43,10 @@ public static class PmcmLoss
         terms["Labeled_loss/bd_loss"] = sdf;
         var total = options.Supervised * dice + options.Sdf * sdf;
 
-        // §5 feature diversity.
-        var diversity = FeatureDiversity.Compute(decoders[0].Features, decoders[1].Features);
+        // §5 feature diversity; its mean cosine is also the logged Co_loss/sim2map.
+        var featurePass = options.FusedKernels && FusedDecoderFeatures.Supports(decoders, probs) ? FusedDecoderFeatures.Compute(decoders, probs) : null;
+        var meanCosine = featurePass?.MeanCosine ?? FeatureDiversity.Cosine(decoders[0].Features, decoders[1].Features).mean();
+        var diversity = FeatureDiversity.FromMeanCosine(meanCosine);
         terms["Co_loss/feat_sim"] = diversity;
         weights["weight/feat_sim_weight"] = options.Diversity * ramp;
         total += options.Diversity * ramp * diversity;
@@ -77,7 +80,9 @@ public static class PmcmLoss
         // §3 PML: each decoder is the other's student.
         if (options.UsePml)
         {
-            var (pml, ual) = PmlBothWays(decoders, probs, bl, ramp, options);
+            var (pml, ual) = featurePass is not null
+                ? FusedPrototypicalMutualLearning.BothWays(featurePass, decoders, probs, bl, ramp, options.CorrectPmlCrossEntropy)
+                : PrototypicalMutualLearning.BothWays(decoders, probs, bl, ramp, options.CorrectPmlCrossEntropy);
             terms["Co_loss/consistency_loss"] = pml;
             terms["Co_loss/u_sim_loss"] = ual;
             weights["weight/p_weight"] = ramp;
@@ -86,32 +91,7 @@ public static class PmcmLoss
             total += options.Pml * pmlRamp * pml + options.Ual * pmlRamp * ual;
         }
 
-        terms["Co_loss/sim2map"] = nn.functional.cosine_similarity(decoders[0].Features.detach(), decoders[1].Features.detach(), dim: 1).mean();
+        terms["Co_loss/sim2map"] = meanCosine.detach();
         return new PmcmLossTerms { Total = total, Terms = terms, Weights = weights };
-    }
-
-    private static (Tensor Pml, Tensor Ual) PmlBothWays(DecoderOutput[] decoders, Tensor[] probs, int labeledCount, double fusionWeight, PmcmLossOptions options)
-    {
-        Tensor? pml = null, ual = null;
-        var classes = (int)probs[0].shape[1];
-        // Entropy and hard prediction of each decoder serve both pairs (as student and as teacher).
-        var entropy = probs.Select(p => PrototypicalMutualLearning.Entropy(p)).ToArray();
-        var hard = probs.Select(p => p.argmax(1)).ToArray();
-        foreach (var (student, teacher) in new[] { (0, 1), (1, 0) })
-        {
-            var mask = PrototypicalMutualLearning.UncertaintyMaskOf(entropy[student], entropy[teacher]);
-            var teacherHard = hard[teacher];
-            var prototypes = PrototypicalMutualLearning.ClassPrototypes(decoders[teacher].Features, teacherHard, classes);
-            var (labeled, unlabeled) = PrototypicalMutualLearning.SplitPrototypes(prototypes, labeledCount);
-            var fused = PrototypicalMutualLearning.FusedPrototype(labeled, unlabeled, fusionWeight);
-            var map = PrototypicalMutualLearning.PrototypeMap(decoders[teacher].Features, fused);
-            var reliability = PrototypicalMutualLearning.ReliabilityWeight(mask, map, probs[teacher]);
-            var studentInput = options.CorrectPmlCrossEntropy ? decoders[student].Seg : probs[student];
-            var mutual = PrototypicalMutualLearning.MutualCrossEntropy(studentInput, teacherHard, reliability, mask);
-            var alignment = PrototypicalMutualLearning.UnlabeledLabeledAlignment(labeled, unlabeled);
-            pml = pml is null ? mutual : pml + mutual;
-            ual = ual is null ? alignment : ual + alignment;
-        }
-        return (pml!, ual!);
     }
 }

@@ -27,6 +27,13 @@ public sealed record PmcmLossOptions
     public bool UsePml { get; init; } = true;
     public bool UseCml { get; init; } = true;
 
+    /// <summary>
+    /// On: PML and the feature diversity run as fused C# kernels when the tensors are float32 on the CPU (any other
+    /// device or type uses the composition); off: always the libtorch composition of the per-term functions.
+    /// Same values either way up to float32 rounding.
+    /// </summary>
+    public bool FusedKernels { get; init; } = true;
+
     public RampSchedule Ramp { get; init; } = RampSchedule.Reference;
 
     /// <summary>(quirk) off: PML's cross-entropy takes the student's probabilities as logits; on: its logits.</summary>

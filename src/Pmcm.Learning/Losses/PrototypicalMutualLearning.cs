@@ -1,3 +1,4 @@
+using Pmcm.Learning.Networks;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -88,5 +89,36 @@ public static class PrototypicalMutualLearning
         var logits = unitU.matmul(unitL.t()); // [c, c'] = cos(Pu[c], Pl[c'])
         var targets = arange(classes, dtype: ScalarType.Int64, device: labeled.device);
         return F.cross_entropy(logits, targets) / classes;
+    }
+
+    /// <summary>
+    /// Steps 1–7 for both ordered pairs (each decoder is the other's student), composed from the functions above;
+    /// returns L_pml and L_ual summed over the pairs. The reference composition of the fused kernels
+    /// (<see cref="Fused.FusedPrototypicalMutualLearning"/>), and the path for non-CPU or non-float32 tensors.
+    /// </summary>
+    /// <param name="correctCrossEntropy">On: the cross-entropy takes the student's logits; off: its probabilities (quirk).</param>
+    public static (Tensor Pml, Tensor Ual) BothWays(DecoderOutput[] decoders, Tensor[] probs, int labeledCount, double fusionWeight, bool correctCrossEntropy)
+    {
+        Tensor? pml = null, ual = null;
+        var classes = (int)probs[0].shape[1];
+        // Entropy and hard prediction of each decoder serve both pairs (as student and as teacher).
+        var entropy = probs.Select(p => Entropy(p)).ToArray();
+        var hard = probs.Select(p => p.argmax(1)).ToArray();
+        foreach (var (student, teacher) in new[] { (0, 1), (1, 0) })
+        {
+            var mask = UncertaintyMaskOf(entropy[student], entropy[teacher]);
+            var teacherHard = hard[teacher];
+            var prototypes = ClassPrototypes(decoders[teacher].Features, teacherHard, classes);
+            var (labeled, unlabeled) = SplitPrototypes(prototypes, labeledCount);
+            var fused = FusedPrototype(labeled, unlabeled, fusionWeight);
+            var map = PrototypeMap(decoders[teacher].Features, fused);
+            var reliability = ReliabilityWeight(mask, map, probs[teacher]);
+            var studentInput = correctCrossEntropy ? decoders[student].Seg : probs[student];
+            var mutual = MutualCrossEntropy(studentInput, teacherHard, reliability, mask);
+            var alignment = UnlabeledLabeledAlignment(labeled, unlabeled);
+            pml = pml is null ? mutual : pml + mutual;
+            ual = ual is null ? alignment : ual + alignment;
+        }
+        return (pml!, ual!);
     }
 }

@@ -18,6 +18,30 @@ public class GeometryCommandsTests
         Assert.All(steps, s => Assert.True(s.Value.GetDouble() >= 0));
     }
 
+    [Theory]
+    [InlineData("fused")]
+    [InlineData("composed")]
+    public void Bench_step_json_reports_wall_and_cpu_seconds_for_the_chosen_losses(string losses)
+    {
+        var (exit, stdout, _) = CliHarness.Run("bench", "step", "--n-filters", "2", "--batch", "2", "--patch", "16,16,16", "--runs", "1", "--losses", losses, "--json");
+        Assert.Equal(0, exit);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal(losses, doc.RootElement.GetProperty("losses").GetString());
+        foreach (var name in new[] { "step", "forward_backward", "losses" })
+        {
+            Assert.True(doc.RootElement.GetProperty($"{name}_seconds").GetDouble() > 0, name);
+            Assert.True(doc.RootElement.GetProperty($"{name}_cpu_seconds").GetDouble() > 0, name);
+        }
+    }
+
+    [Fact]
+    public void Bench_step_rejects_an_unknown_loss_path()
+    {
+        var (exit, _, stderr) = CliHarness.Run("bench", "step", "--losses", "fast");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("fast", stderr);
+    }
+
     [Fact]
     public void Metrics_needs_two_files_or_two_folders()
     {
