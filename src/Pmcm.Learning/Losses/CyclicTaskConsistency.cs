@@ -20,15 +20,15 @@ public static class CyclicTaskConsistency
     public static CmlTerms[] Compute(Tensor[] probs, Tensor[] sdfs, MappingNet segToSdf, MappingNet sdfToSeg, bool meanSquaredCycleForDecoder1)
     {
         var k = probs.Length;
-        var predictedSdf = new Tensor[k];    // ŝd_k
-        var predictedSegLogits = new Tensor[k]; // d̂s_k
-        for (var i = 0; i < k; i++) predictedSdf[i] = segToSdf.forward(probs[i]).tanh();
-        for (var i = 0; i < k; i++) predictedSegLogits[i] = sdfToSeg.forward(sdfs[i]);
+        var predictedSdf = new Tensor[k];    // ŝd_k = tanh(M_s→d(p_k))
+        var predictedSeg = new Tensor[k];    // softmax(d̂s_k), d̂s_k = M_d→s(d_k)
+        for (var i = 0; i < k; i++) predictedSdf[i] = segToSdf.Map(probs[i], MappingActivation.Tanh);
+        for (var i = 0; i < k; i++) predictedSeg[i] = sdfToSeg.Map(sdfs[i], MappingActivation.Softmax);
 
-        var cycledSdf = new Tensor[k];       // d̃_k
-        var cycledSeg = new Tensor[k];       // s̃_k
-        for (var i = 0; i < k; i++) cycledSdf[i] = segToSdf.forward(predictedSegLogits[i].softmax(1)).tanh();
-        for (var i = 0; i < k; i++) cycledSeg[i] = sdfToSeg.forward(predictedSdf[i]).softmax(1);
+        var cycledSdf = new Tensor[k];       // d̃_k = tanh(M_s→d(softmax(d̂s_k)))
+        var cycledSeg = new Tensor[k];       // s̃_k = softmax(M_d→s(ŝd_k))
+        for (var i = 0; i < k; i++) cycledSdf[i] = segToSdf.Map(predictedSeg[i], MappingActivation.Tanh);
+        for (var i = 0; i < k; i++) cycledSeg[i] = sdfToSeg.Map(predictedSdf[i], MappingActivation.Softmax);
 
         var terms = new CmlTerms[k];
         for (var i = 0; i < k; i++)
@@ -36,7 +36,7 @@ public static class CyclicTaskConsistency
             var p = probs[i].detach();
             var d = sdfs[i].detach();
             var segToSdfLoss = (predictedSdf[i] - d).square().mean();
-            var sdfToSegLoss = KlDivergence.Elementwise(p, predictedSegLogits[i].softmax(1)).mean();
+            var sdfToSegLoss = KlDivergence.Elementwise(p, predictedSeg[i]).mean();
             var segCycle = KlDivergence.Elementwise(p, cycledSeg[i]).mean();
             // (quirk) the reference squares the mean difference for decoder 1 only.
             var sdfCycle = i == 0 && !meanSquaredCycleForDecoder1
