@@ -1,4 +1,5 @@
 using Pmcm.Learning.Networks;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Losses;
@@ -14,6 +15,8 @@ public sealed record CmlTerms(Tensor SegToSdf, Tensor SdfToSeg, Tensor SegCycle,
 public static class CyclicTaskConsistency
 {
     /// <summary>
+    /// Fused (<see cref="MappingNet.Map"/> and <see cref="CmlTermsFunction"/>) when both mapping networks are
+    /// <see cref="MappingNet.Fused"/> and the inputs are CPU float32, else the libtorch composition.
     /// The mapping-network calls happen in the reference's order (both forward maps of both decoders, then
     /// both cycles), because each call in training mode moves the BatchNorm running statistics.
     /// </summary>
@@ -30,20 +33,28 @@ public static class CyclicTaskConsistency
         for (var i = 0; i < k; i++) cycledSdf[i] = segToSdf.Map(predictedSeg[i], MappingActivation.Tanh);
         for (var i = 0; i < k; i++) cycledSeg[i] = sdfToSeg.Map(predictedSdf[i], MappingActivation.Softmax);
 
+        var fused = segToSdf.Fused && sdfToSeg.Fused && probs.Concat(sdfs).All(t => t.device_type == DeviceType.CPU && t.dtype == ScalarType.Float32);
         var terms = new CmlTerms[k];
         for (var i = 0; i < k; i++)
         {
-            var p = probs[i].detach();
-            var d = sdfs[i].detach();
-            var segToSdfLoss = (predictedSdf[i] - d).square().mean();
-            var sdfToSegLoss = KlDivergence.Elementwise(p, predictedSeg[i]).mean();
-            var segCycle = KlDivergence.Elementwise(p, cycledSeg[i]).mean();
             // (quirk) the reference squares the mean difference for decoder 1 only.
-            var sdfCycle = i == 0 && !meanSquaredCycleForDecoder1
-                ? (d - cycledSdf[i]).mean().square()
-                : (d - cycledSdf[i]).square().mean();
-            terms[i] = new CmlTerms(segToSdfLoss, sdfToSegLoss, segCycle, sdfCycle);
+            var squaredMeanCycle = i == 0 && !meanSquaredCycleForDecoder1;
+            terms[i] = fused
+                ? CmlTermsFunction.Apply(predictedSdf[i], predictedSeg[i], cycledSdf[i], cycledSeg[i], probs[i], sdfs[i], squaredMeanCycle)
+                : ComposedTerms(predictedSdf[i], predictedSeg[i], cycledSdf[i], cycledSeg[i], probs[i], sdfs[i], squaredMeanCycle);
         }
         return terms;
+    }
+
+    /// <summary>The four terms as libtorch operations: the reference implementation of <see cref="CmlTermsFunction"/>.</summary>
+    private static CmlTerms ComposedTerms(Tensor predictedSdf, Tensor predictedSeg, Tensor cycledSdf, Tensor cycledSeg, Tensor probs, Tensor sdf, bool squaredMeanCycle)
+    {
+        var p = probs.detach();
+        var d = sdf.detach();
+        var segToSdfLoss = (predictedSdf - d).square().mean();
+        var sdfToSegLoss = KlDivergence.Elementwise(p, predictedSeg).mean();
+        var segCycle = KlDivergence.Elementwise(p, cycledSeg).mean();
+        var sdfCycle = squaredMeanCycle ? (d - cycledSdf).mean().square() : (d - cycledSdf).square().mean();
+        return new CmlTerms(segToSdfLoss, sdfToSegLoss, segCycle, sdfCycle);
     }
 }

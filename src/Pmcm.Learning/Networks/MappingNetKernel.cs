@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Pmcm.Learning.Kernels;
+using static Pmcm.Learning.Kernels.VoxelBlocks;
 
 namespace Pmcm.Learning.Networks;
 
@@ -8,16 +10,10 @@ namespace Pmcm.Learning.Networks;
 /// out (B, C, N), so each channel plane is contiguous and 16 voxels are one <see cref="Vector512{T}"/>.
 /// With x the C input channels of a voxel and the BatchNorm statistics (μ, σ²) fixed for the call:
 /// ĥ = (W₁x + b₁ − μ)/√(σ² + ε) (the normalised hidden layer), z = γ ĥ + β, a = relu(z), y = W₂a + b₂, out = act(y).
-/// The 8 hidden channels are never stored: the backward passes recompute them from x.
-/// Sums over voxels are taken in float32 over 16 vectors per lane and then in float64, block by block, and the
-/// blocks are added in a fixed order, so the result does not depend on the thread count.
+/// The 8 hidden channels are never stored: the backward passes recompute them from x. Sums as <see cref="VoxelBlocks"/>.
 /// </summary>
 internal sealed unsafe class MappingNetKernel
 {
-    private const int Lanes = 16;
-    private const int BlockVoxels = 4096;
-    private const int FlushVectors = 16;
-
     private readonly int inputs, hidden;
     private readonly MappingActivation activation;
     private readonly float[] w1, b1, w2, b2, gamma, beta;
@@ -233,66 +229,5 @@ internal sealed unsafe class MappingNetKernel
                 for (var o = 0; o < grad.Length; o++) grad[o] = output[o] * (grad[o] - dot);
                 break;
         }
-    }
-
-    private delegate void BlockReduction(long item, long start, long end, Span<double> sums);
-
-    /// <summary>Runs <paramref name="body"/> on every block of voxels and adds the per-block sums in block order.</summary>
-    private static double[] ReduceBlocks(int batch, long voxels, int width, BlockReduction body)
-    {
-        var perItem = (voxels + BlockVoxels - 1) / BlockVoxels;
-        var partial = new double[batch * perItem * width];
-        Parallel.For(0, batch * perItem, Parallelism(), block =>
-        {
-            var start = block % perItem * BlockVoxels;
-            body(block / perItem, start, Math.Min(voxels, start + BlockVoxels), partial.AsSpan((int)(block * width), width));
-        });
-        var sums = new double[width];
-        for (var block = 0; block < batch * perItem; block++)
-            for (var k = 0; k < width; k++) sums[k] += partial[block * width + k];
-        return sums;
-    }
-
-    private static void ForBlocks(int batch, long voxels, Action<long, long, long> body)
-    {
-        var perItem = (voxels + BlockVoxels - 1) / BlockVoxels;
-        Parallel.For(0, batch * perItem, Parallelism(), block =>
-        {
-            var start = block % perItem * BlockVoxels;
-            body(block / perItem, start, Math.Min(voxels, start + BlockVoxels));
-        });
-    }
-
-    // As many workers as libtorch is allowed (--threads), so the fused kernels keep to the same budget.
-    private static ParallelOptions Parallelism() => new() { MaxDegreeOfParallelism = Math.Max(1, TorchSharp.torch.get_num_threads()) };
-
-    /// <summary>Adds the float32 lane accumulators into the float64 sums and clears them.</summary>
-    private static void Flush(Span<Vector512<float>> acc, Span<double> sums)
-    {
-        for (var k = 0; k < acc.Length; k++)
-        {
-            var (lower, upper) = Vector512.Widen(acc[k]);
-            sums[k] += Vector512.Sum(lower + upper);
-            acc[k] = Vector512<float>.Zero;
-        }
-    }
-
-    // The last vector of a plane may be partial: missing lanes read as 0, which adds nothing to any sum above.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Load(float* source, int lanes) => lanes == Lanes ? Vector512.Load(source) : LoadPartial(source, lanes);
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store(float* destination, Vector512<float> value, int lanes)
-    {
-        if (lanes == Lanes) value.Store(destination);
-        else for (var lane = 0; lane < lanes; lane++) destination[lane] = value[lane];
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector512<float> LoadPartial(float* source, int lanes)
-    {
-        var buffer = stackalloc float[Lanes];
-        for (var lane = 0; lane < Lanes; lane++) buffer[lane] = lane < lanes ? source[lane] : 0f;
-        return Vector512.Load(buffer);
     }
 }

@@ -124,31 +124,37 @@ public class FusedMappingNetTests
         Assert.Equal(0.0, (output - composed.Map(input, MappingActivation.Tanh)).abs().max().item<double>());
     }
 
-    [Fact]
-    public void CmlTermsAndTheirGradientsMatchTheComposition()
+    /// <summary>
+    /// Both decoders' CML terms (fused mapping calls and the fused term kernel) and their gradients to the decoder
+    /// outputs, against the composition in float32 and in float64, with and without the decoder-1 quirk.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void CmlTermsAndTheirGradientsMatchTheComposition(bool meanSquaredCycleForDecoder1)
     {
         using var scope = NewDisposeScope();
         manual_seed(3);
-        var seg = randn(new long[] { 2, 2, 9, 8, 7 });
-        var sdf = randn(new long[] { 2, 2, 9, 8, 7 });
-        var seg2 = randn(new long[] { 2, 2, 9, 8, 7 });
-        var sdf2 = randn(new long[] { 2, 2, 9, 8, 7 });
-        (double[] Terms, Tensor[] Grads) Cml(bool fused)
+        var outputs = Enumerable.Range(0, 4).Select(_ => randn(new long[] { 2, 2, 9, 8, 7 }) * 2).ToArray();
+        (double[] Terms, Tensor[] Grads) Cml(bool fused, ScalarType dtype)
         {
-            var (a, b) = Twins();
-            var (c, d) = Twins();
+            var (a, b) = Twins(dtype);
+            var (c, d) = Twins(dtype);
             var (toSdf, toSeg) = fused ? (a, c) : (b, d);
-            var leaves = new[] { seg, sdf, seg2, sdf2 }.Select(t => t.clone().requires_grad_(true)).ToArray();
+            var leaves = outputs.Select(t => t.to_type(dtype).detach().clone().requires_grad_(true)).ToArray();
             var probs = new[] { leaves[0].softmax(1), leaves[2].softmax(1) };
             var sdfs = new[] { leaves[1].tanh(), leaves[3].tanh() };
-            var terms = CyclicTaskConsistency.Compute(probs, sdfs, toSdf, toSeg, meanSquaredCycleForDecoder1: false);
+            var terms = CyclicTaskConsistency.Compute(probs, sdfs, toSdf, toSeg, meanSquaredCycleForDecoder1);
             var all = terms.SelectMany(t => new[] { t.SegToSdf, t.SdfToSeg, t.SegCycle, t.SdfCycle }).ToArray();
-            all.Aggregate((x, y) => x + y).backward();
-            return (all.Select(t => t.item<float>() * 1.0).ToArray(), leaves.Select(l => l.grad!).ToArray());
+            all.Select((t, i) => t * (i + 1)).Aggregate((x, y) => x + y).backward();
+            return (all.Select(t => t.to_type(ScalarType.Float64).item<double>()).ToArray(), leaves.Select(l => l.grad!).ToArray());
         }
-        var ours = Cml(fused: true);
-        var reference = Cml(fused: false);
-        for (var i = 0; i < ours.Terms.Length; i++) Assert.Equal(reference.Terms[i], ours.Terms[i], 1e-4 * Math.Abs(reference.Terms[i]) + 1e-9);
-        for (var i = 0; i < ours.Grads.Length; i++) Assert.True(RelativeError(ours.Grads[i], reference.Grads[i]) < 1e-4, $"input {i}: {RelativeError(ours.Grads[i], reference.Grads[i]):E2}");
+        var ours = Cml(fused: true, ScalarType.Float32);
+        Assert.All(ours.Grads, g => Assert.NotNull(g));
+        foreach (var reference in new[] { Cml(fused: false, ScalarType.Float32), Cml(fused: false, ScalarType.Float64) })
+        {
+            for (var i = 0; i < ours.Terms.Length; i++) Assert.Equal(reference.Terms[i], ours.Terms[i], 1e-5 * Math.Abs(reference.Terms[i]) + 1e-9);
+            for (var i = 0; i < ours.Grads.Length; i++) Assert.True(RelativeError(ours.Grads[i], reference.Grads[i]) < 1e-4, $"input {i}: {RelativeError(ours.Grads[i], reference.Grads[i]):E2}");
+        }
     }
 }

@@ -1,6 +1,6 @@
 using System.Runtime.Intrinsics;
 
-namespace Pmcm.Learning.Networks;
+namespace Pmcm.Learning.Kernels;
 
 /// <summary>Elementwise functions that <see cref="Vector512"/> lacks, accurate to a few float32 ulps like libtorch's.</summary>
 internal static class VectorMath
