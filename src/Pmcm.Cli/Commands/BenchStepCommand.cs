@@ -15,7 +15,8 @@ namespace Pmcm.Cli.Commands;
 
 /// <summary>
 /// `pmcm bench step`: the time of one whole PMCM training step against the network's forward + backward alone,
-/// so the cost of the loss machinery (PML, CML, diversity, supervision) can be read off as a ratio.
+/// so the cost of the loss machinery (PML, CML, diversity, supervision) can be read off as a ratio; wall and
+/// process CPU time, the latter being what to compare on a machine shared with other work.
 /// </summary>
 public static class BenchStepCommand
 {
@@ -27,7 +28,13 @@ public static class BenchStepCommand
         var runs = new Option<int>("--runs") { Description = "Timed runs (the median is reported)", DefaultValueFactory = _ => 3 };
         var threads = new Option<int?>("--threads") { Description = "libtorch threads (default: all cores)" };
         var json = new Option<bool>("--json") { Description = "Print one JSON object" };
-        var command = new Command("step", "Time one PMCM training step and the network's forward + backward alone") { nFilters, batch, patch, runs, threads, json };
+        var cml = new Option<string>("--cml")
+        {
+            Description = "CML's mapping networks and terms: fused (C# kernels, the default) or composed (libtorch operations, the reference implementation)",
+            DefaultValueFactory = _ => "fused",
+        };
+        cml.AcceptOnlyFromAmong("fused", "composed");
+        var command = new Command("step", "Time one PMCM training step and the network's forward + backward alone") { nFilters, batch, patch, runs, threads, cml, json };
         command.SetAction(parse => CliRunner.Guard(() =>
         {
             var shape = Shape3.Parse(parse.GetValue(patch)!);
@@ -39,7 +46,8 @@ public static class BenchStepCommand
 
             manual_seed(0);
             var model = new PmcmNet(new PmcmNetOptions { NFilters = parse.GetValue(nFilters) });
-            var step = new PmcmStep(model, new MappingNet(2, 8), new MappingNet(2, 8), PmcmLossOptions.La, new OptimizerOptions());
+            var fusedCml = parse.GetValue(cml) == "fused";
+            var step = new PmcmStep(model, new MappingNet(2, 8) { Fused = fusedCml }, new MappingNet(2, 8) { Fused = fusedCml }, PmcmLossOptions.La, new OptimizerOptions());
             using var data = NewDisposeScope();
             var image = randn(new long[] { b, 1, shape.X, shape.Y, shape.Z });
             var label = image[.., 0].gt(0.5).to_type(ScalarType.Int64);
@@ -48,23 +56,25 @@ public static class BenchStepCommand
 
             var whole = Median(() => step.Train(input, 6000), count);
             var network = Median(() => NetworkOnly(model, step, image), count);
-            var ratio = whole / network;
+            var ratio = whole.Wall / network.Wall;
 
             if (parse.GetValue(json))
             {
                 Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
                 {
                     ["n_filters"] = parse.GetValue(nFilters), ["batch"] = b, ["patch"] = new[] { shape.X, shape.Y, shape.Z },
-                    ["threads"] = get_num_threads(), ["step_seconds"] = whole, ["forward_backward_seconds"] = network,
-                    ["loss_overhead"] = ratio - 1,
+                    ["threads"] = get_num_threads(), ["cml"] = parse.GetValue(cml)!,
+                    ["step_seconds"] = whole.Wall, ["forward_backward_seconds"] = network.Wall, ["loss_overhead"] = ratio - 1,
+                    ["step_cpu_seconds"] = whole.Cpu, ["forward_backward_cpu_seconds"] = network.Cpu, ["loss_overhead_cpu"] = whole.Cpu / network.Cpu - 1,
                 }, Ui.Json));
                 return 0;
             }
-            var table = new Table().AddColumn("measure").AddColumn(new TableColumn("median s").RightAligned());
-            table.AddRow("whole PMCM step (forward, all losses, backward, SGD)", whole.ToString("F3", CultureInfo.InvariantCulture));
-            table.AddRow("network forward + backward alone", network.ToString("F3", CultureInfo.InvariantCulture));
-            table.AddRow("loss machinery overhead", $"{(ratio - 1) * 100:F1} %");
-            table.Caption($"n_filters {parse.GetValue(nFilters)}, batch {b}, patch {shape}, {get_num_threads()} threads, {count} runs");
+            string F(double seconds) => seconds.ToString("F3", CultureInfo.InvariantCulture);
+            var table = new Table().AddColumn("measure").AddColumn(new TableColumn("median wall s").RightAligned()).AddColumn(new TableColumn("median CPU s").RightAligned());
+            table.AddRow("whole PMCM step (forward, all losses, backward, SGD)", F(whole.Wall), F(whole.Cpu));
+            table.AddRow("network forward + backward alone", F(network.Wall), F(network.Cpu));
+            table.AddRow("loss machinery overhead", $"{(ratio - 1) * 100:F1} %", $"{(whole.Cpu / network.Cpu - 1) * 100:F1} %");
+            table.Caption($"n_filters {parse.GetValue(nFilters)}, batch {b}, patch {shape}, {get_num_threads()} threads, {count} runs, CML {parse.GetValue(cml)}");
             Ui.Out().Write(table);
             return 0;
         }));
@@ -83,15 +93,27 @@ public static class BenchStepCommand
         step.Optimizer.step();
     }
 
-    private static double Median(Action run, int runs)
+    /// <summary>Median wall time and median process CPU time (all threads, user + system) of a run, after one warm-up run.</summary>
+    private static (double Wall, double Cpu) Median(Action run, int runs)
     {
         run();
-        var times = Enumerable.Range(0, runs).Select(_ =>
+        var process = Process.GetCurrentProcess();
+        var samples = Enumerable.Range(0, runs).Select(_ =>
         {
+            process.Refresh();
+            var cpu = process.TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             run();
-            return clock.Elapsed.TotalSeconds;
-        }).Order().ToArray();
-        return runs % 2 == 1 ? times[runs / 2] : (times[runs / 2 - 1] + times[runs / 2]) / 2;
+            var wall = clock.Elapsed.TotalSeconds;
+            process.Refresh();
+            return (Wall: wall, Cpu: (process.TotalProcessorTime - cpu).TotalSeconds);
+        }).ToArray();
+        return (MedianOf(samples.Select(s => s.Wall)), MedianOf(samples.Select(s => s.Cpu)));
+    }
+
+    private static double MedianOf(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

@@ -20,6 +20,6 @@ internal static class VectorMath
         p = Vector512.FusedMultiplyAdd(p, z, Vector512.Create(-3.33332819422e-1f));
         var small = Vector512.FusedMultiplyAdd(p * z, a, a);
         var magnitude = Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512.Create(0.625f)), small, large);
-        return Vector512.CopySign(magnitude, y);
+        return magnitude | (y & Vector512.Create(-0f));
     }
 }

@@ -6,7 +6,7 @@ namespace Pmcm.Learning.Kernels;
 /// <summary>
 /// How the fused kernels walk float32 memory laid out (B, C, N): blocks of voxels of one batch item, handed to
 /// <see cref="Parallel.For(long, long, ParallelOptions, Action{long})"/>, 16 voxels (one <see cref="Vector512{T}"/>) at a time.
-/// Sums are taken in float32 over 16 vectors per lane and then in float64, block by block, and the blocks are
+/// Sums are taken per lane in float32 over 16 vectors and then in float64, block by block, and the blocks are
 /// added in a fixed order, so a result does not depend on the thread count.
 /// </summary>
 internal static unsafe class VoxelBlocks
@@ -46,15 +46,22 @@ internal static unsafe class VoxelBlocks
     // As many workers as libtorch is allowed (--threads), so the fused kernels keep to the same budget.
     public static ParallelOptions Parallelism() => new() { MaxDegreeOfParallelism = Math.Max(1, TorchSharp.torch.get_num_threads()) };
 
-    /// <summary>Adds the float32 lane accumulators into the float64 sums and clears them.</summary>
-    public static void Flush(Span<Vector512<float>> acc, Span<double> sums)
+    /// <summary>Adds float32 lane accumulators into float64 lane totals and clears them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Flush(Vector512<float>* acc, Vector512<double>* totals, int width)
     {
-        for (var k = 0; k < acc.Length; k++)
+        for (var k = 0; k < width; k++)
         {
             var (lower, upper) = Vector512.Widen(acc[k]);
-            sums[k] += Vector512.Sum(lower + upper);
+            totals[k] += lower + upper;
             acc[k] = Vector512<float>.Zero;
         }
+    }
+
+    /// <summary>The float64 lane totals summed into one block's sums.</summary>
+    public static void Total(Vector512<double>* totals, Span<double> sums)
+    {
+        for (var k = 0; k < sums.Length; k++) sums[k] = Vector512.Sum(totals[k]);
     }
 
     // The last vector of a plane may be partial: missing lanes read as 0, which adds nothing to any sum above.

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Pmcm.Learning.Kernels;
 using static Pmcm.Learning.Kernels.VoxelBlocks;
@@ -65,50 +66,63 @@ internal sealed class CmlTermsFunction : TorchSharp.torch.autograd.MultiTensorFu
     }
 
     private static unsafe double[] Sums(float* sdHat, float* q, float* dTilde, float* sTilde, float* p, float* d, long count) =>
-        ReduceBlocks(1, count, Width, (_, start, end, sums) =>
+        ReduceBlocks(1, count, Width, (_, start, end, sums) => SumsBlock(sdHat, q, dTilde, sTilde, p, d, start, end, sums));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void SumsBlock(float* sdHat, float* q, float* dTilde, float* sTilde, float* p, float* d, long start, long end, Span<double> sums)
+    {
+        var acc = stackalloc Vector512<float>[Width];
+        var totals = stackalloc Vector512<double>[Width];
+        for (var k = 0; k < Width; k++) (acc[k], totals[k]) = (default, default);
+        var epsilon = Vector512.Create(Epsilon);
+        var pending = 0;
+        for (var v = start; v < end; v += Lanes)
         {
-            Span<Vector512<float>> acc = stackalloc Vector512<float>[Width];
-            var pending = 0;
-            for (var v = start; v < end; v += Lanes)
-            {
-                var lanes = (int)Math.Min(Lanes, end - v);
-                var pv = Load(p + v, lanes);
-                var dv = Load(d + v, lanes);
-                // Missing lanes read p = 0, so every term below is 0 there.
-                var pLogP = Vector512.ConditionalSelect(Vector512.GreaterThan(pv, Vector512<float>.Zero), pv * Vector512.Log(pv), Vector512<float>.Zero);
-                var taskSdf = Load(sdHat + v, lanes) - dv;
-                var cycleSdf = dv - Load(dTilde + v, lanes);
-                acc[0] = Vector512.FusedMultiplyAdd(taskSdf, taskSdf, acc[0]);
-                acc[1] += pLogP - pv * Vector512.Log(Load(q + v, lanes) + Vector512.Create(Epsilon));
-                acc[2] += pLogP - pv * Vector512.Log(Load(sTilde + v, lanes) + Vector512.Create(Epsilon));
-                acc[3] += cycleSdf;
-                acc[4] = Vector512.FusedMultiplyAdd(cycleSdf, cycleSdf, acc[4]);
-                if (++pending == FlushVectors) { Flush(acc, sums); pending = 0; }
-            }
-            Flush(acc, sums);
-        });
+            var lanes = (int)Math.Min(Lanes, end - v);
+            var pv = Load(p + v, lanes);
+            var dv = Load(d + v, lanes);
+            // Missing lanes read p = 0 and d = 0, so every term below is 0 there.
+            var pLogP = Vector512.ConditionalSelect(Vector512.GreaterThan(pv, Vector512<float>.Zero), pv * Vector512.Log(pv), Vector512<float>.Zero);
+            var taskSdf = Load(sdHat + v, lanes) - dv;
+            var cycleSdf = dv - Load(dTilde + v, lanes);
+            acc[0] = Vector512.FusedMultiplyAdd(taskSdf, taskSdf, acc[0]);
+            acc[1] += pLogP - pv * Vector512.Log(Load(q + v, lanes) + epsilon);
+            acc[2] += pLogP - pv * Vector512.Log(Load(sTilde + v, lanes) + epsilon);
+            acc[3] += cycleSdf;
+            acc[4] = Vector512.FusedMultiplyAdd(cycleSdf, cycleSdf, acc[4]);
+            if (++pending == FlushVectors) { Flush(acc, totals, Width); pending = 0; }
+        }
+        Flush(acc, totals, Width);
+        Total(totals, sums);
+    }
 
     /// <summary>Output-gradient factors of the backward pass; <see cref="MeanCycleDifference"/> is NaN unless the cycle squares the mean.</summary>
     private readonly record struct Coefficients(float TaskSdf, float TaskSeg, float CycleSeg, float CycleSdf, float MeanCycleDifference);
 
     private static unsafe void Gradients(float* sdHat, float* q, float* dTilde, float* sTilde, float* p, float* d,
         float* gSdHat, float* gQ, float* gDTilde, float* gSTilde, long count, Coefficients c) =>
-        ForBlocks(1, count, (_, start, end) =>
+        ForBlocks(1, count, (_, start, end) => GradientsBlock(sdHat, q, dTilde, sTilde, p, d, gSdHat, gQ, gDTilde, gSTilde, c, start, end));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void GradientsBlock(float* sdHat, float* q, float* dTilde, float* sTilde, float* p, float* d,
+        float* gSdHat, float* gQ, float* gDTilde, float* gSTilde, Coefficients c, long start, long end)
+    {
+        var squaredMean = !float.IsNaN(c.MeanCycleDifference);
+        var epsilon = Vector512.Create(Epsilon);
+        var (taskSdf, taskSeg, cycleSeg, cycleSdf) = (Vector512.Create(c.TaskSdf), Vector512.Create(-c.TaskSeg), Vector512.Create(-c.CycleSeg), Vector512.Create(-c.CycleSdf));
+        var meanDifference = Vector512.Create(c.MeanCycleDifference);
+        for (var v = start; v < end; v += Lanes)
         {
-            var squaredMean = !float.IsNaN(c.MeanCycleDifference);
-            var epsilon = Vector512.Create(Epsilon);
-            for (var v = start; v < end; v += Lanes)
-            {
-                var lanes = (int)Math.Min(Lanes, end - v);
-                var pv = Load(p + v, lanes);
-                var dv = Load(d + v, lanes);
-                Store(gSdHat + v, Vector512.Create(c.TaskSdf) * (Load(sdHat + v, lanes) - dv), lanes);
-                Store(gQ + v, Vector512.Create(-c.TaskSeg) * pv / (Load(q + v, lanes) + epsilon), lanes);
-                Store(gSTilde + v, Vector512.Create(-c.CycleSeg) * pv / (Load(sTilde + v, lanes) + epsilon), lanes);
-                var difference = squaredMean ? Vector512.Create(c.MeanCycleDifference) : dv - Load(dTilde + v, lanes);
-                Store(gDTilde + v, Vector512.Create(-c.CycleSdf) * difference, lanes);
-            }
-        });
+            var lanes = (int)Math.Min(Lanes, end - v);
+            var pv = Load(p + v, lanes);
+            var dv = Load(d + v, lanes);
+            Store(gSdHat + v, taskSdf * (Load(sdHat + v, lanes) - dv), lanes);
+            Store(gQ + v, taskSeg * pv / (Load(q + v, lanes) + epsilon), lanes);
+            Store(gSTilde + v, cycleSeg * pv / (Load(sTilde + v, lanes) + epsilon), lanes);
+            var difference = squaredMean ? meanDifference : dv - Load(dTilde + v, lanes);
+            Store(gDTilde + v, cycleSdf * difference, lanes);
+        }
+    }
 
     private static Tensor Scalar(double value) => tensor((float)value);
 }

@@ -40,11 +40,11 @@ public sealed class MappingNet : nn.Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input) => Map(input, MappingActivation.None);
 
-    /// <summary>act(M(x)) for x (B, C, X, Y, Z): fused when <see cref="Fused"/> and x and the parameters are CPU float32, else composed.</summary>
+    /// <summary>act(M(x)) for x (B, C, X, Y, Z): fused when <see cref="Fused"/>, C = 2 and x and the parameters are CPU float32, else composed.</summary>
     public Tensor Map(Tensor input, MappingActivation activation)
     {
         var (first, norm, last) = layers;
-        if (Fused && input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32
+        if (Fused && input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32 && input.shape[1] == MappingNetKernel.Channels
             && first.weight!.device_type == DeviceType.CPU && first.weight.dtype == ScalarType.Float32)
             return MappingNetFunction.Apply(input, first, norm, last, activation);
         var output = ForwardComposed(input);

@@ -46,7 +46,7 @@ internal sealed class MappingNetFunction : autograd.SingleTensorFunction<Mapping
             var xp = (float*)xBytes;
             if (training)
             {
-                moments = MappingNetKernel.Moments(xp, batch, inputs, voxels);
+                moments = MappingNetKernel.Moments(xp, batch, voxels);
                 (mean, variance) = BatchStatistics(moments, w1Values, Values(b1), inputs, hidden, batch * voxels);
                 UpdateRunningStatistics(call.Norm, mean, variance, batch * voxels);
             }
@@ -56,7 +56,7 @@ internal sealed class MappingNetFunction : autograd.SingleTensorFunction<Mapping
                 variance = call.Norm.running_var!.to_type(ScalarType.Float64).data<double>().ToArray();
             }
             var invStd = variance.Select(v => 1 / Math.Sqrt(v + call.Norm.eps)).ToArray();
-            var kernel = new MappingNetKernel(inputs, hidden, call.Activation, w1Values, Values(b1), Values(gamma), Values(beta), Values(w2), Values(b2), mean, invStd);
+            var kernel = new MappingNetKernel(call.Activation, w1Values, Values(b1), Values(gamma), Values(beta), Values(w2), Values(b2), mean, invStd);
             var output = empty_like(x);
             fixed (byte* outBytes = output.bytes) kernel.Forward(xp, (float*)outBytes, batch, voxels);
 
@@ -85,7 +85,7 @@ internal sealed class MappingNetFunction : autograd.SingleTensorFunction<Mapping
         {
             float* xp = (float*)xBytes, op = (float*)outBytes, gp = (float*)gradBytes;
             var sums = kernel.BackwardSums(xp, op, gp, batch, voxels);
-            var layout = kernel.SumLayout;
+            double SumOf(int j, int what) => sums[MappingNetKernel.Sum.Unit(j) + what];
 
             // BatchNorm backward: g_h = k (gz − mean(gz) − ĥ mean(gz ĥ)); with running statistics the means drop out.
             var k = new double[hidden];
@@ -95,41 +95,36 @@ internal sealed class MappingNetFunction : autograd.SingleTensorFunction<Mapping
             {
                 k[j] = gamma[j] * state.InvStd[j];
                 if (!state.Training) continue;
-                meanGz[j] = sums[layout.Beta + j] / count;
-                meanGzNormalised[j] = sums[layout.Gamma + j] / count;
+                meanGz[j] = SumOf(j, MappingNetKernel.Sum.Beta) / count;
+                meanGzNormalised[j] = SumOf(j, MappingNetKernel.Sum.Gamma) / count;
             }
 
             // ∂L/∂W₁[j,i] = Σ g_h_j x_i and ∂L/∂b₁[j] = Σ g_h_j, expanded into sums already taken:
             // Σ gz_j x_i, Σ x_i, and Σ ĥ_j x_i = s_j (Σ_l W₁[j,l] Σ x_l x_i + (b₁_j − μ_j) Σ x_i), s_j = 1/√(σ²_j + ε).
+            // In training mode Σ ĥ_j = 0 up to float64 rounding, so b₁'s gradient is float64 noise, as it should be.
             var w1 = new double[hidden * inputs];
             var b1 = new double[hidden];
-            if (state.Training)
+            var m = state.Moments;
+            for (var j = 0; j < hidden; j++)
             {
-                var m = state.Moments!;
-                var w1Values = kernel.W1;
-                var b1Values = kernel.B1;
-                for (var j = 0; j < hidden; j++)
+                var gzSum = SumOf(j, MappingNetKernel.Sum.Beta);
+                if (m is null)
                 {
-                    var centre = b1Values[j] - state.Mean[j];
-                    double sumNormalised = centre * count;
-                    for (var l = 0; l < inputs; l++) sumNormalised += w1Values[j * inputs + l] * m[l];
-                    sumNormalised *= state.InvStd[j];
-                    b1[j] = k[j] * (sums[layout.Beta + j] - count * meanGz[j] - meanGzNormalised[j] * sumNormalised);
-                    for (var i = 0; i < inputs; i++)
-                    {
-                        var normalisedTimesX = centre * m[i];
-                        for (var l = 0; l < inputs; l++) normalisedTimesX += w1Values[j * inputs + l] * m[inputs + l * inputs + i];
-                        normalisedTimesX *= state.InvStd[j];
-                        w1[j * inputs + i] = k[j] * (sums[layout.W1 + j * inputs + i] - meanGz[j] * m[i] - meanGzNormalised[j] * normalisedTimesX);
-                    }
+                    b1[j] = k[j] * gzSum;
+                    for (var i = 0; i < inputs; i++) w1[j * inputs + i] = k[j] * SumOf(j, MappingNetKernel.Sum.InWeight0 + i);
+                    continue;
                 }
-            }
-            else
-            {
-                for (var j = 0; j < hidden; j++)
+                var centre = kernel.B1[j] - state.Mean[j];
+                var sumNormalised = centre * count;
+                for (var l = 0; l < inputs; l++) sumNormalised += kernel.W1[j * inputs + l] * m[l];
+                sumNormalised *= state.InvStd[j];
+                b1[j] = k[j] * (gzSum - count * meanGz[j] - meanGzNormalised[j] * sumNormalised);
+                for (var i = 0; i < inputs; i++)
                 {
-                    b1[j] = k[j] * sums[layout.Beta + j];
-                    for (var i = 0; i < inputs; i++) w1[j * inputs + i] = k[j] * sums[layout.W1 + j * inputs + i];
+                    var normalisedTimesX = centre * m[i];
+                    for (var l = 0; l < inputs; l++) normalisedTimesX += kernel.W1[j * inputs + l] * m[inputs + l * inputs + i];
+                    normalisedTimesX *= state.InvStd[j];
+                    w1[j * inputs + i] = k[j] * (SumOf(j, MappingNetKernel.Sum.InWeight0 + i) - meanGz[j] * m[i] - meanGzNormalised[j] * normalisedTimesX);
                 }
             }
 
@@ -138,19 +133,22 @@ internal sealed class MappingNetFunction : autograd.SingleTensorFunction<Mapping
             {
                 inputGrad = empty_like(x);
                 fixed (byte* inBytes = inputGrad.bytes)
-                    kernel.InputGradient(xp, op, gp, (float*)inBytes, batch, voxels, ToFloat(k), ToFloat(meanGz), ToFloat(meanGzNormalised));
+                    kernel.InputGradient(xp, op, gp, (float*)inBytes, batch, voxels, k, meanGz, meanGzNormalised);
             }
-            var shape1 = new long[] { hidden, inputs, 1, 1, 1 };
-            var shape2 = new long[] { inputs, hidden, 1, 1, 1 };
+            var w2 = new double[inputs * hidden];
+            for (var o = 0; o < inputs; o++)
+                for (var j = 0; j < hidden; j++) w2[o * hidden + j] = SumOf(j, MappingNetKernel.Sum.OutWeight0 + o);
+            var gammaGrad = Enumerable.Range(0, hidden).Select(j => SumOf(j, MappingNetKernel.Sum.Gamma)).ToArray();
+            var betaGrad = Enumerable.Range(0, hidden).Select(j => SumOf(j, MappingNetKernel.Sum.Beta)).ToArray();
             return
             [
                 inputGrad!,
-                Parameter(w1, shape1),
+                Parameter(w1, [hidden, inputs, 1, 1, 1]),
                 Parameter(b1, [hidden]),
-                Parameter(sums.AsSpan(layout.Gamma, hidden).ToArray(), [hidden]),
-                Parameter(sums.AsSpan(layout.Beta, hidden).ToArray(), [hidden]),
-                Parameter(sums.AsSpan(layout.W2, inputs * hidden).ToArray(), shape2),
-                Parameter(sums.AsSpan(layout.B2, inputs).ToArray(), [inputs]),
+                Parameter(gammaGrad, [hidden]),
+                Parameter(betaGrad, [hidden]),
+                Parameter(w2, [inputs, hidden, 1, 1, 1]),
+                Parameter(sums.AsSpan(MappingNetKernel.Sum.OutBias, inputs).ToArray(), [inputs]),
                 null!,
             ];
         }
