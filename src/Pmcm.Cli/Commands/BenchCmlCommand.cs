@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Pmcm.Core;
@@ -79,24 +78,6 @@ public static class BenchCmlCommand
             var terms = CyclicTaskConsistency.Compute(p, d, segToSdf, sdfToSeg, meanSquaredCycleForDecoder1: false);
             terms.SelectMany(t => new[] { t.SegToSdf, t.SdfToSeg, t.SegCycle, t.SdfCycle }).Aggregate((a, c) => a + c).backward();
         }
-        Run();
-        var process = Process.GetCurrentProcess();
-        var samples = Enumerable.Range(0, runs).Select(_ =>
-        {
-            process.Refresh();
-            var cpu = process.TotalProcessorTime;
-            var clock = Stopwatch.StartNew();
-            Run();
-            var wall = clock.Elapsed.TotalSeconds;
-            process.Refresh();
-            return (Wall: wall, Cpu: (process.TotalProcessorTime - cpu).TotalSeconds);
-        }).ToArray();
-        return (Median(samples.Select(s => s.Wall)), Median(samples.Select(s => s.Cpu)));
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        return BenchTiming.Median(Run, runs);
     }
 }

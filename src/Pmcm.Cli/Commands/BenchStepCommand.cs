@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Pmcm.Core;
@@ -54,8 +53,8 @@ public static class BenchStepCommand
             var sdf = image[.., 0].tanh();
             var input = new PmcmBatch(image, label, sdf, b / 2);
 
-            var whole = Median(() => step.Train(input, 6000), count);
-            var network = Median(() => NetworkOnly(model, step, image), count);
+            var whole = BenchTiming.Median(() => step.Train(input, 6000), count);
+            var network = BenchTiming.Median(() => NetworkOnly(model, step, image), count);
             var ratio = whole.Wall / network.Wall;
 
             if (parse.GetValue(json))
@@ -91,29 +90,5 @@ public static class BenchStepCommand
         var loss = outputs.Decoder1.Seg.mean() + outputs.Decoder1.Sdf!.mean() + outputs.Decoder2!.Seg.mean() + outputs.Decoder2!.Sdf!.mean();
         loss.backward();
         step.Optimizer.step();
-    }
-
-    /// <summary>Median wall time and median process CPU time (all threads, user + system) of a run, after one warm-up run.</summary>
-    private static (double Wall, double Cpu) Median(Action run, int runs)
-    {
-        run();
-        var process = Process.GetCurrentProcess();
-        var samples = Enumerable.Range(0, runs).Select(_ =>
-        {
-            process.Refresh();
-            var cpu = process.TotalProcessorTime;
-            var clock = Stopwatch.StartNew();
-            run();
-            var wall = clock.Elapsed.TotalSeconds;
-            process.Refresh();
-            return (Wall: wall, Cpu: (process.TotalProcessorTime - cpu).TotalSeconds);
-        }).ToArray();
-        return (MedianOf(samples.Select(s => s.Wall)), MedianOf(samples.Select(s => s.Cpu)));
-    }
-
-    private static double MedianOf(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

@@ -100,7 +100,30 @@ internal sealed unsafe class MappingNetKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ForwardBlock(float* x, float* output, long voxels, long start, long end)
     {
-        for (var v = start; v < end; v += Lanes)
+        var v = start;
+        // Two vectors per step keep two independent FMA chains in flight.
+        for (; v + 2 * Lanes <= end; v += 2 * Lanes)
+        {
+            var (a0, a1) = (Vector512.Load(x + v), Vector512.Load(x + voxels + v));
+            var (b0, b1) = (Vector512.Load(x + v + Lanes), Vector512.Load(x + voxels + v + Lanes));
+            var (ya0, ya1, yb0, yb1) = (bias0, bias1, bias0, bias1);
+            foreach (ref readonly var u in units.AsSpan())
+            {
+                var reluA = Vector512.Max(Vector512.FusedMultiplyAdd(u.Gamma, Normalised(u, a0, a1), u.Beta), Vector512<float>.Zero);
+                var reluB = Vector512.Max(Vector512.FusedMultiplyAdd(u.Gamma, Normalised(u, b0, b1), u.Beta), Vector512<float>.Zero);
+                ya0 = Vector512.FusedMultiplyAdd(u.Out0, reluA, ya0);
+                ya1 = Vector512.FusedMultiplyAdd(u.Out1, reluA, ya1);
+                yb0 = Vector512.FusedMultiplyAdd(u.Out0, reluB, yb0);
+                yb1 = Vector512.FusedMultiplyAdd(u.Out1, reluB, yb1);
+            }
+            Activate(ref ya0, ref ya1);
+            Activate(ref yb0, ref yb1);
+            ya0.Store(output + v);
+            ya1.Store(output + voxels + v);
+            yb0.Store(output + v + Lanes);
+            yb1.Store(output + voxels + v + Lanes);
+        }
+        for (; v < end; v += Lanes)
         {
             var lanes = (int)Math.Min(Lanes, end - v);
             var x0 = Load(x + v, lanes);
@@ -145,7 +168,38 @@ internal sealed unsafe class MappingNetKernel
         var totals = stackalloc Vector512<double>[width];
         for (var k = 0; k < width; k++) (acc[k], totals[k]) = (default, default);
         var pending = 0;
-        for (var v = start; v < end; v += Lanes)
+        var v = start;
+        // Two vectors per step: each accumulator is loaded and stored once for both.
+        for (; v + 2 * Lanes <= end; v += 2 * Lanes)
+        {
+            var (a0, a1) = (Vector512.Load(x + v), Vector512.Load(x + voxels + v));
+            var (b0, b1) = (Vector512.Load(x + v + Lanes), Vector512.Load(x + voxels + v + Lanes));
+            var (gya0, gya1) = OutputGradient(output, outputGrad, voxels, v, Lanes);
+            var (gyb0, gyb1) = OutputGradient(output, outputGrad, voxels, v + Lanes, Lanes);
+            acc[0] += gya0 + gyb0;
+            acc[1] += gya1 + gyb1;
+            var a = acc + Channels;
+            foreach (ref readonly var u in units.AsSpan())
+            {
+                var normalisedA = Normalised(u, a0, a1);
+                var normalisedB = Normalised(u, b0, b1);
+                var zA = Vector512.FusedMultiplyAdd(u.Gamma, normalisedA, u.Beta);
+                var zB = Vector512.FusedMultiplyAdd(u.Gamma, normalisedB, u.Beta);
+                var reluA = Vector512.Max(zA, Vector512<float>.Zero);
+                var reluB = Vector512.Max(zB, Vector512<float>.Zero);
+                a[Sum.OutWeight0] = Vector512.FusedMultiplyAdd(gya0, reluA, Vector512.FusedMultiplyAdd(gyb0, reluB, a[Sum.OutWeight0]));
+                a[Sum.OutWeight1] = Vector512.FusedMultiplyAdd(gya1, reluA, Vector512.FusedMultiplyAdd(gyb1, reluB, a[Sum.OutWeight1]));
+                var gzA = HiddenGradient(u, zA, gya0, gya1);
+                var gzB = HiddenGradient(u, zB, gyb0, gyb1);
+                a[Sum.Beta] += gzA + gzB;
+                a[Sum.Gamma] = Vector512.FusedMultiplyAdd(gzA, normalisedA, Vector512.FusedMultiplyAdd(gzB, normalisedB, a[Sum.Gamma]));
+                a[Sum.InWeight0] = Vector512.FusedMultiplyAdd(gzA, a0, Vector512.FusedMultiplyAdd(gzB, b0, a[Sum.InWeight0]));
+                a[Sum.InWeight1] = Vector512.FusedMultiplyAdd(gzA, a1, Vector512.FusedMultiplyAdd(gzB, b1, a[Sum.InWeight1]));
+                a += Sum.PerUnit;
+            }
+            if ((pending += 2) >= FlushVectors) { Flush(acc, totals, width); pending = 0; }
+        }
+        for (; v < end; v += Lanes)
         {
             var lanes = (int)Math.Min(Lanes, end - v);
             var x0 = Load(x + v, lanes);
@@ -201,7 +255,35 @@ internal sealed unsafe class MappingNetKernel
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void InputGradientBlock(float* x, float* output, float* outputGrad, float* inputGrad, BackwardUnit[] backward, long voxels, long start, long end)
     {
-        for (var v = start; v < end; v += Lanes)
+        var v = start;
+        for (; v + 2 * Lanes <= end; v += 2 * Lanes)
+        {
+            var (a0, a1) = (Vector512.Load(x + v), Vector512.Load(x + voxels + v));
+            var (b0, b1) = (Vector512.Load(x + v + Lanes), Vector512.Load(x + voxels + v + Lanes));
+            var (gya0, gya1) = OutputGradient(output, outputGrad, voxels, v, Lanes);
+            var (gyb0, gyb1) = OutputGradient(output, outputGrad, voxels, v + Lanes, Lanes);
+            var (gxa0, gxa1, gxb0, gxb1) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
+            for (var j = 0; j < units.Length && j < backward.Length; j++)
+            {
+                ref readonly var u = ref units[j];
+                ref readonly var bu = ref backward[j];
+                var normalisedA = Normalised(u, a0, a1);
+                var normalisedB = Normalised(u, b0, b1);
+                var gzA = HiddenGradient(u, Vector512.FusedMultiplyAdd(u.Gamma, normalisedA, u.Beta), gya0, gya1);
+                var gzB = HiddenGradient(u, Vector512.FusedMultiplyAdd(u.Gamma, normalisedB, u.Beta), gyb0, gyb1);
+                var ghA = Vector512.FusedMultiplyAdd(bu.K, gzA, -Vector512.FusedMultiplyAdd(bu.KMeanGzNormalised, normalisedA, bu.KMeanGz));
+                var ghB = Vector512.FusedMultiplyAdd(bu.K, gzB, -Vector512.FusedMultiplyAdd(bu.KMeanGzNormalised, normalisedB, bu.KMeanGz));
+                gxa0 = Vector512.FusedMultiplyAdd(u.In0, ghA, gxa0);
+                gxa1 = Vector512.FusedMultiplyAdd(u.In1, ghA, gxa1);
+                gxb0 = Vector512.FusedMultiplyAdd(u.In0, ghB, gxb0);
+                gxb1 = Vector512.FusedMultiplyAdd(u.In1, ghB, gxb1);
+            }
+            gxa0.Store(inputGrad + v);
+            gxa1.Store(inputGrad + voxels + v);
+            gxb0.Store(inputGrad + v + Lanes);
+            gxb1.Store(inputGrad + voxels + v + Lanes);
+        }
+        for (; v < end; v += Lanes)
         {
             var lanes = (int)Math.Min(Lanes, end - v);
             var x0 = Load(x + v, lanes);
