@@ -82,12 +82,12 @@ internal sealed class CmlTermsFunction : TorchSharp.torch.autograd.MultiTensorFu
             var pv = Load(p + v, lanes);
             var dv = Load(d + v, lanes);
             // Missing lanes read p = 0 and d = 0, so every term below is 0 there.
-            var pLogP = Vector512.ConditionalSelect(Vector512.GreaterThan(pv, Vector512<float>.Zero), pv * Vector512.Log(pv), Vector512<float>.Zero);
+            var pLogP = Vector512.ConditionalSelect(Vector512.GreaterThan(pv, Vector512<float>.Zero), pv * VectorMath.Log(pv), Vector512<float>.Zero);
             var taskSdf = Load(sdHat + v, lanes) - dv;
             var cycleSdf = dv - Load(dTilde + v, lanes);
             acc[0] = Vector512.FusedMultiplyAdd(taskSdf, taskSdf, acc[0]);
-            acc[1] += pLogP - pv * Vector512.Log(Load(q + v, lanes) + epsilon);
-            acc[2] += pLogP - pv * Vector512.Log(Load(sTilde + v, lanes) + epsilon);
+            acc[1] += pLogP - pv * VectorMath.Log(Load(q + v, lanes) + epsilon);
+            acc[2] += pLogP - pv * VectorMath.Log(Load(sTilde + v, lanes) + epsilon);
             acc[3] += cycleSdf;
             acc[4] = Vector512.FusedMultiplyAdd(cycleSdf, cycleSdf, acc[4]);
             if (++pending == FlushVectors) { Flush(acc, totals, Width); pending = 0; }

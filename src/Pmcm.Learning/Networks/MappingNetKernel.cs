@@ -325,8 +325,8 @@ internal sealed unsafe class MappingNetKernel
         else if (activation == MappingActivation.Softmax)
         {
             var max = Vector512.Max(y0, y1);
-            var e0 = Vector512.Exp(y0 - max);
-            var e1 = Vector512.Exp(y1 - max);
+            var e0 = VectorMath.Exp(y0 - max);
+            var e1 = VectorMath.Exp(y1 - max);
             var total = e0 + e1;
             (y0, y1) = (e0 / total, e1 / total);
         }
