@@ -10,10 +10,10 @@ namespace Pmcm.Learning.Networks;
 /// BatchNorm as PyTorch's: in training mode the batch statistics normalise and the running statistics move
 /// by the module's momentum (unbiased variance), in evaluation mode the running statistics normalise.
 /// Because W₁x + b₁ is linear in x, the batch mean and variance of each hidden channel come from the first
-/// and second moments of the C input channels (float64), and so do the closed forms of the W₁ and b₁
+/// and second moments of the two input channels (float64), and so do the closed forms of the W₁ and b₁
 /// gradients; the backward sums are taken in float64, which keeps b₁'s gradient — zero in exact arithmetic,
 /// as a BatchNorm follows — at float64 rounding.
-/// Inputs: x (B, C, X, Y, Z) float32 contiguous on the CPU and the module's parameters; output like x.
+/// Inputs: x (B, 2, X, Y, Z) float32 on the CPU and the module's parameters (float32, CPU); output like x.
 /// </summary>
 internal sealed class MappingNetFunction : autograd.SingleTensorFunction<MappingNetFunction>
 {

@@ -7,10 +7,18 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Tests.Losses;
 
 /// <summary>
+/// Alone in its collection: it seeds and draws from libtorch's global generator, which tests running beside it
+/// (the deterministic training-step tests) rely on too.
+/// </summary>
+[CollectionDefinition("Global generator", DisableParallelization = true)]
+public class GlobalGeneratorCollection;
+
+/// <summary>
 /// The fused mapping network (C# kernels, hand-written backward) against the libtorch composition it replaces:
 /// outputs, every gradient and the BatchNorm running statistics, in training and evaluation mode, on sizes that
 /// leave a partial last vector (60 voxels) and span several voxel blocks (4352 voxels).
 /// </summary>
+[Collection("Global generator")]
 public class FusedMappingNetTests
 {
     private static readonly MappingActivation[] Activations = [MappingActivation.None, MappingActivation.Tanh, MappingActivation.Softmax];
