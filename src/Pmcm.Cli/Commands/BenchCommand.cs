@@ -25,6 +25,7 @@ public static class BenchCommand
         var bench = new Command("bench", "Measure how fast the core algorithms run on this machine");
         bench.Subcommands.Add(Edt());
         bench.Subcommands.Add(BenchStepCommand.Create());
+        bench.Subcommands.Add(BenchCmlCommand.Create());
         bench.Subcommands.Add(Infer());
         return bench;
     }

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Pmcm.Core;
@@ -15,7 +14,8 @@ namespace Pmcm.Cli.Commands;
 
 /// <summary>
 /// `pmcm bench step`: the time of one whole PMCM training step against the network's forward + backward alone,
-/// so the cost of the loss machinery (PML, CML, diversity, supervision) can be read off as a ratio.
+/// so the cost of the loss machinery (PML, CML, diversity, supervision) can be read off as a ratio; wall and
+/// process CPU time, the latter being what to compare on a machine shared with other work.
 /// </summary>
 public static class BenchStepCommand
 {
@@ -29,7 +29,13 @@ public static class BenchStepCommand
         var json = CommonOptions.Json();
         var losses = new Option<string>("--losses") { Description = "Loss machinery: fused (C# kernels, the default) or composed (libtorch per-term composition)", DefaultValueFactory = _ => "fused" };
         losses.AcceptOnlyFromAmong("fused", "composed");
-        var command = new Command("step", "Time one PMCM training step and the network's forward + backward alone (wall and CPU seconds)") { nFilters, batch, patch, runs, threads, losses, json };
+        var cml = new Option<string>("--cml")
+        {
+            Description = "CML's mapping networks and terms: fused (C# kernels, the default) or composed (libtorch operations, the reference implementation)",
+            DefaultValueFactory = _ => "fused",
+        };
+        cml.AcceptOnlyFromAmong("fused", "composed");
+        var command = new Command("step", "Time one PMCM training step and the network's forward + backward alone (wall and CPU seconds)") { nFilters, batch, patch, runs, threads, losses, cml, json };
         command.SetAction(parse => CliRunner.Guard(() =>
         {
             var shape = Shape3.Parse(parse.GetValue(patch)!);
@@ -42,7 +48,8 @@ public static class BenchStepCommand
             manual_seed(0);
             var model = new PmcmNet(new NetworkOptions { NFilters = parse.GetValue(nFilters) });
             var lossOptions = PmcmLossOptions.La with { FusedKernels = parse.GetValue(losses) == "fused" };
-            var (segToSdf, sdfToSeg) = (new MappingNet(2, 8), new MappingNet(2, 8));
+            var fusedCml = parse.GetValue(cml) == "fused";
+            var (segToSdf, sdfToSeg) = (new MappingNet(2, 8) { Fused = fusedCml }, new MappingNet(2, 8) { Fused = fusedCml });
             var step = new PmcmStep(model, segToSdf, sdfToSeg, lossOptions, new OptimizerOptions());
             using var data = NewDisposeScope();
             var image = randn(new long[] { b, 1, shape.X, shape.Y, shape.Z });
@@ -50,14 +57,14 @@ public static class BenchStepCommand
             var sdf = image[.., 0].tanh();
             var input = new BatchTensors(image, label, sdf, b / 2);
 
-            var whole = Median(() =>
+            var whole = BenchTiming.Median(() =>
             {
                 using var quiet = TorchGcGuard.Enter();
                 step.Train(input, 6000);
             }, count);
-            var network = Median(() => NetworkOnly(model, step, image), count);
+            var network = BenchTiming.Median(() => NetworkOnly(model, step, image), count);
             var outputs = RandomOutputs(b, parse.GetValue(nFilters), shape);
-            var machinery = Median(() => LossesOnly(outputs, input, segToSdf, sdfToSeg, lossOptions), count);
+            var machinery = BenchTiming.Median(() => LossesOnly(outputs, input, segToSdf, sdfToSeg, lossOptions), count);
             var ratio = whole.Wall / network.Wall;
 
             if (parse.GetValue(json))
@@ -65,7 +72,7 @@ public static class BenchStepCommand
                 Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
                 {
                     ["n_filters"] = parse.GetValue(nFilters), ["batch"] = b, ["patch"] = new[] { shape.X, shape.Y, shape.Z },
-                    ["threads"] = get_num_threads(), ["losses"] = parse.GetValue(losses)!,
+                    ["threads"] = get_num_threads(), ["losses"] = parse.GetValue(losses)!, ["cml"] = parse.GetValue(cml)!,
                     ["step_seconds"] = whole.Wall, ["forward_backward_seconds"] = network.Wall, ["loss_overhead"] = ratio - 1,
                     ["step_cpu_seconds"] = whole.Cpu, ["forward_backward_cpu_seconds"] = network.Cpu, ["loss_cpu_overhead"] = whole.Cpu / network.Cpu - 1,
                     ["losses_seconds"] = machinery.Wall, ["losses_cpu_seconds"] = machinery.Cpu,
@@ -77,7 +84,7 @@ public static class BenchStepCommand
             table.AddRow("network forward + backward alone", Seconds(network.Wall), Seconds(network.Cpu));
             table.AddRow("loss machinery overhead", $"{(ratio - 1) * 100:F1} %", $"{(whole.Cpu / network.Cpu - 1) * 100:F1} %");
             table.AddRow("loss machinery alone (all terms, forward + backward, on fixed outputs)", Seconds(machinery.Wall), Seconds(machinery.Cpu));
-            table.Caption($"n_filters {parse.GetValue(nFilters)}, batch {b}, patch {shape}, {get_num_threads()} threads, {parse.GetValue(losses)} losses, {count} runs");
+            table.Caption($"n_filters {parse.GetValue(nFilters)}, batch {b}, patch {shape}, {get_num_threads()} threads, {parse.GetValue(losses)} losses, CML {parse.GetValue(cml)}, {count} runs");
             Ui.Out().Write(table);
             return 0;
         }));
@@ -116,29 +123,4 @@ public static class BenchStepCommand
     }
 
     private static string Seconds(double seconds) => seconds.ToString("F3", CultureInfo.InvariantCulture);
-
-    // Wall and CPU time (all of the process's threads) medians; CPU time is what a shared machine does not distort.
-    private static (double Wall, double Cpu) Median(Action run, int runs)
-    {
-        run();
-        var process = Process.GetCurrentProcess();
-        var times = Enumerable.Range(0, runs).Select(_ =>
-        {
-            process.Refresh();
-            var cpu = process.TotalProcessorTime;
-            var clock = Stopwatch.StartNew();
-            run();
-            var wall = clock.Elapsed.TotalSeconds;
-            process.Refresh();
-            return (Wall: wall, Cpu: (process.TotalProcessorTime - cpu).TotalSeconds);
-        }).ToArray();
-        return (MedianOf(times.Select(t => t.Wall)), MedianOf(times.Select(t => t.Cpu)));
-    }
-
-    private static double MedianOf(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        var n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
 }

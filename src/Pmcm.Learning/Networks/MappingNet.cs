@@ -33,10 +33,34 @@ public sealed class MappingNet : nn.Module<Tensor, Tensor>
     }
 
     /// <summary>
-    /// The 1×1×1 convolutions run as channel matrix products over the flattened voxels, which is about twice as
-    /// fast on the CPU as the convolution kernels for so few channels; the BatchNorm is the module itself.
+    /// false: every call is the libtorch composition (<see cref="ForwardComposed"/>), the reference implementation;
+    /// true (default): CPU float32 inputs go through the fused C# kernels of <see cref="MappingNetFunction"/>.
     /// </summary>
-    public override Tensor forward(Tensor input)
+    public bool Fused { get; init; } = true;
+
+    public override Tensor forward(Tensor input) => Map(input, MappingActivation.None);
+
+    /// <summary>act(M(x)) for x (B, C, X, Y, Z): fused when <see cref="Fused"/>, C = 2 and x and the parameters are CPU float32, else composed.</summary>
+    public Tensor Map(Tensor input, MappingActivation activation)
+    {
+        var (first, norm, last) = layers;
+        if (Fused && input.device_type == DeviceType.CPU && input.dtype == ScalarType.Float32 && input.shape[1] == MappingNetKernel.Channels
+            && first.weight!.device_type == DeviceType.CPU && first.weight.dtype == ScalarType.Float32)
+            return MappingNetFunction.Apply(input, first, norm, last, activation);
+        var output = ForwardComposed(input);
+        return activation switch
+        {
+            MappingActivation.Tanh => output.tanh(),
+            MappingActivation.Softmax => output.softmax(1),
+            _ => output,
+        };
+    }
+
+    /// <summary>
+    /// The libtorch composition. The 1×1×1 convolutions run as channel matrix products over the flattened voxels,
+    /// which is about twice as fast on the CPU as the convolution kernels for so few channels; the BatchNorm is the module itself.
+    /// </summary>
+    public Tensor ForwardComposed(Tensor input)
     {
         var (first, norm, last) = layers;
         long[] shape = input.shape;
