@@ -78,7 +78,7 @@ public class TrainingCommandsTests
         Assert.Equal(1, exit);
         Assert.Contains("lr (run 0.01, now 0.5)", stderr);
         Assert.Contains("seed (run 1337, now 5)", stderr);
-        Assert.Equal(snapshot["config.json"], File.ReadAllBytes(Path.Combine(run, "config.json")));
+        Assert.Equal(snapshot["run.json"], File.ReadAllBytes(Path.Combine(run, "run.json")));
 
         // Defect 12: a temporary file left by a killed writer is gone after a good resume.
         var stale = Path.Combine(run, $".last.ckpt.4242.{Guid.NewGuid():N}.tmp");

@@ -7,6 +7,8 @@ namespace Pmcm.Learning.Tests.Training;
 [CollectionDefinition("Memory", DisableParallelization = true)]
 public class MemoryCollection;
 
+// Seeds libtorch's global generator: must not run beside other tests that draw from it.
+[Collection("Torch generator")]
 public class PmcmStepTests
 {
     [Fact]
