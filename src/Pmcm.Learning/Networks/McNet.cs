@@ -25,7 +25,7 @@ public sealed class McNet : SegmentationNet
 
     public override PmcmOutputs forward(Tensor input)
     {
-        var features = encoder.forward(input);
+        var features = encoder.forward(ToComputeType(input));
         return new PmcmOutputs(decoder1.forward(features), decoder2.forward(features));
     }
 }

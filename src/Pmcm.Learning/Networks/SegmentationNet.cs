@@ -10,4 +10,13 @@ namespace Pmcm.Learning.Networks;
 public abstract class SegmentationNet(string name) : nn.Module<Tensor, PmcmOutputs>(name)
 {
     public abstract PmcmNetOptions Options { get; }
+
+    /// <summary>
+    /// What the encoder and decoder blocks compute in; a mode of the module like train/eval, so that the same
+    /// float32 weights train or predict in either. Outputs are float32 in both.
+    /// </summary>
+    public Precision Precision { get; set; } = Precision.Fp32;
+
+    /// <summary>The network input in the blocks' compute dtype.</summary>
+    protected Tensor ToComputeType(Tensor input) => input.to_type(Precisions.ComputeType(Precision));
 }

@@ -22,5 +22,5 @@ public sealed class VNet : SegmentationNet
 
     public override PmcmNetOptions Options { get; }
 
-    public override PmcmOutputs forward(Tensor input) => new(decoder1.forward(encoder.forward(input)), null);
+    public override PmcmOutputs forward(Tensor input) => new(decoder1.forward(encoder.forward(ToComputeType(input))), null);
 }
