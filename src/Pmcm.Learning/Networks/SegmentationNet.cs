@@ -15,7 +15,13 @@ public abstract class SegmentationNet(string name) : nn.Module<Tensor, PmcmOutpu
     /// What the encoder and decoder blocks compute in; a mode of the module like train/eval, so that the same
     /// float32 weights train or predict in either. Outputs are float32 in both.
     /// </summary>
-    public Precision Precision { get; set; } = Precision.Fp32;
+    public Precision Precision
+    {
+        get => precision ?? Options.Precision;
+        set => precision = value;
+    }
+
+    private Precision? precision;
 
     /// <summary>The network input in the blocks' compute dtype.</summary>
     protected Tensor ToComputeType(Tensor input) => input.to_type(Precisions.ComputeType(Precision));

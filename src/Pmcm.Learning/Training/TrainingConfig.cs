@@ -35,6 +35,7 @@ public static class TrainingConfig
         ["stride_z"] = o.Stride.Z,
         ["device"] = o.Device,
         ["threads"] = o.Threads,
+        ["precision"] = Precisions.Name(o.Precision),
         ["ramp"] = o.Ramp.ToString().ToLowerInvariant(),
         ["ramp_iterations_per_step"] = o.Loss.Ramp.IterationsPerStep,
         ["split"] = new JsonObject

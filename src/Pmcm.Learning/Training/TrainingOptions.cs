@@ -46,6 +46,8 @@ public sealed record TrainingOptions
     public TrainingMethod Method { get; init; } = TrainingMethod.Pmcm;
     /// <summary>Integer factor by which volumes are shrunk when loaded (1 = native grid); metrics are then on that grid.</summary>
     public int Downsample { get; init; } = 1;
+    /// <summary>What the network's convolutions compute in (`--precision`); weights, checkpoints and losses are float32 in both.</summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
 
     public static TrainingOptions For(TrainingPreset preset, string dataDirectory, string runDirectory) => preset switch
     {
@@ -85,7 +87,7 @@ public sealed record TrainingOptions
         Require(Stride.X > 0 && Stride.Y > 0 && Stride.Z > 0, $"stride {Stride} must be positive");
     }
 
-    public PmcmNetOptions Network => new() { NFilters = NFilters, Classes = Classes, DropoutRate = DropoutRate };
+    public PmcmNetOptions Network => new() { NFilters = NFilters, Classes = Classes, DropoutRate = DropoutRate, Precision = Precision };
 
     public PmcmLossOptions Loss => (Preset == TrainingPreset.Pancreas ? PmcmLossOptions.Pancreas : PmcmLossOptions.La) with
     {
