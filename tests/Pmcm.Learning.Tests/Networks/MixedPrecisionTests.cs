@@ -9,6 +9,7 @@ using Pmcm.Learning.Tests.Inference;
 using Pmcm.Learning.Tests.Training;
 using Pmcm.Learning.Training;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Tests.Networks;
@@ -21,25 +22,32 @@ namespace Pmcm.Learning.Tests.Networks;
 /// </summary>
 public class MixedPrecisionTests
 {
+    /// <summary>
+    /// The loss agrees to bf16's resolution. The gradient of a small randomly initialised network is itself very
+    /// sensitive (BatchNorm over few values at the deep levels): merely rounding its float32 weights to bf16 moves
+    /// the float32 gradient by tens of per cent. So the bf16 step is held to that yardstick: its gradient error
+    /// must stay within twice the error that bf16-rounded weights cause in a float32 step (measured: 1.2×).
+    /// </summary>
     [Fact]
     public void Bf16_step_loss_and_gradients_are_close_to_the_fp32_step()
     {
         using var scope = NewDisposeScope();
-        var (step, model) = TinyPmcm.Create(nFilters: 4, dropout: 0);
-        var batch = TinyPmcm.Batch();
+        var (step, model) = TinyPmcm.Create(nFilters: 2, dropout: 0);
+        var batch = TinyPmcm.Batch(side: 32);
 
-        var (fp32Loss, fp32Gradients) = LossAndGradients(step, model, batch, Precision.Fp32);
-        var (bf16Loss, bf16Gradients) = LossAndGradients(step, model, batch, Precision.Bf16);
+        var (fp32Loss, fp32Gradient, fp32Head) = LossAndGradient(step, model, batch, Precision.Fp32);
+        var (bf16Loss, bf16Gradient, bf16Head) = LossAndGradient(step, model, batch, Precision.Bf16);
+        using (no_grad())
+            foreach (var parameter in model.parameters()) parameter.copy_(parameter.to_type(ScalarType.BFloat16).to_type(ScalarType.Float32));
+        var (_, roundedWeightsGradient, _) = LossAndGradient(step, model, batch, Precision.Fp32);
 
-        Assert.Equal(fp32Loss, bf16Loss, fp32Loss * 0.02);
-        // Whole-network gradient: relative L2 error under 5 %, and it points the same way (cosine > 0.998).
-        var (a, b) = (cat(fp32Gradients), cat(bf16Gradients));
-        var relativeError = (a - b).norm().item<float>() / a.norm().item<float>();
-        var cosine = (a * b).sum().item<float>() / (a.norm().item<float>() * b.norm().item<float>());
-        Assert.InRange(relativeError, 0, 0.05);
-        Assert.InRange(cosine, 0.998, 1.0001);
-        // Not vacuous: bf16 really changed the arithmetic.
-        Assert.True(relativeError > 1e-5, $"bf16 gradients equal fp32's to {relativeError}: the convolutions did not run in bf16");
+        Assert.Equal(fp32Loss, bf16Loss, fp32Loss * 0.005);
+        var bf16Error = RelativeError(fp32Gradient, bf16Gradient);
+        var roundingError = RelativeError(fp32Gradient, roundedWeightsGradient);
+        Assert.InRange(roundingError, 1e-3, 1);
+        Assert.InRange(bf16Error, 1e-3, 2 * roundingError);
+        // The heads see the least amplification: decoder 1's last block's gradient is within a few per cent.
+        Assert.InRange(RelativeError(fp32Head, bf16Head), 0, 0.05);
     }
 
     [Fact]
@@ -153,13 +161,19 @@ public class MixedPrecisionTests
     public void Unknown_precisions_are_clear_errors(string text) =>
         Assert.Matches("precision|fp32", Assert.Throws<PmcmException>(() => Precisions.ParseList(text)).Message);
 
-    private static (double Loss, Tensor[] Gradients) LossAndGradients(PmcmStep step, PmcmNet model, PmcmBatch batch, Precision precision)
+    /// <summary>The total loss, the whole network's gradient and that of decoder 1's last block.</summary>
+    private static (double Loss, Tensor Gradient, Tensor Head) LossAndGradient(PmcmStep step, PmcmNet model, PmcmBatch batch, Precision precision)
     {
         model.Precision = precision;
         manual_seed(5);
         var result = step.ForwardBackward(batch, iteration: 100);
-        return (PmcmStep.Value(result.Terms.Total), model.parameters().Select(p => p.grad!.detach().clone().flatten()).ToArray());
+        Tensor Flat(IEnumerable<(string name, Parameter parameter)> parameters) =>
+            cat(parameters.Select(p => p.parameter.grad!.detach().flatten().clone()).ToArray());
+        var all = model.named_parameters().ToList();
+        return (PmcmStep.Value(result.Terms.Total), Flat(all), Flat(all.Where(p => p.name.StartsWith("decoder1.block_nine.", StringComparison.Ordinal))));
     }
+
+    private static double RelativeError(Tensor expected, Tensor actual) => ((expected - actual).norm() / expected.norm()).item<float>();
 
     private static bool Same(Tensor a, Tensor b) => a.shape.SequenceEqual(b.shape) && a.eq(b).all().item<bool>();
 
