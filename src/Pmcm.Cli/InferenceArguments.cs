@@ -40,12 +40,13 @@ public sealed class InferenceArguments
     {
         var windowsPerBatch = parse.GetValue(WindowsPerBatch);
         if (windowsPerBatch < 1) throw new PmcmException($"--windows-per-batch must be at least 1, got {windowsPerBatch}");
+        var precision = Precisions.Parse(parse.GetValue(Precision)!);
         var device = TorchRuntime.ResolveDevice(parse.GetValue(Device)!);
         TorchRuntime.SetThreads(parse.GetValue(Threads));
         var model = ModelSource.Load(parse.GetValue(Model)!, new ModelSourceOptions(ParseShape(parse.GetValue(Patch)), ParseShape(parse.GetValue(Stride))));
         var window = new SlidingWindowOptions(model.Patch, model.Stride, windowsPerBatch,
             parse.GetValue(Gaussian) ? WindowWeighting.Gaussian : WindowWeighting.Uniform);
-        var options = new InferenceOptions(window, parse.GetValue(Tta), parse.GetValue(BothDecoders), parse.GetValue(Lcc), Precisions.Parse(parse.GetValue(Precision)!));
+        var options = new InferenceOptions(window, parse.GetValue(Tta), parse.GetValue(BothDecoders), parse.GetValue(Lcc), precision);
         return (new SlidingWindowInferer(model.Net, device, options), model);
     }
 
