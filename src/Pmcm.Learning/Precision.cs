@@ -41,14 +41,6 @@ public static class Precisions
 
     public static string Name(Precision precision) => Names.First(kv => kv.Value == precision).Key;
 
-    /// <summary>The dtype the convolutions compute in.</summary>
-    public static ScalarType ComputeType(Precision precision) => precision switch
-    {
-        Precision.Fp32 => ScalarType.Float32,
-        Precision.Bf16 => ScalarType.BFloat16,
-        _ => throw new ArgumentOutOfRangeException(nameof(precision)),
-    };
-
     /// <summary>
     /// Refuses bf16 where it would not pay: on the CPU only a processor with native bf16 dot products
     /// (AVX512_BF16 or AMX-BF16) runs bf16 convolutions faster than float32; elsewhere libtorch emulates them.

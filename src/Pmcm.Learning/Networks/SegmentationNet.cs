@@ -23,6 +23,6 @@ public abstract class SegmentationNet(string name) : nn.Module<Tensor, PmcmOutpu
 
     private Precision? precision;
 
-    /// <summary>The network input in the blocks' compute dtype.</summary>
-    protected Tensor ToComputeType(Tensor input) => input.to_type(Precisions.ComputeType(Precision));
+    /// <summary>The network input in bf16 when that is the precision; otherwise as it is (float32, or float64 in the reference check).</summary>
+    protected Tensor ToComputeType(Tensor input) => Precision == Precision.Bf16 ? input.to_type(ScalarType.BFloat16) : input;
 }
