@@ -27,10 +27,11 @@ public sealed class InferenceArguments
     public Option<int> WindowsPerBatch { get; } = new("--windows-per-batch") { Description = "Windows sent to the network at once", DefaultValueFactory = _ => 1 };
     public Option<string> Device { get; } = CommonOptions.Device();
     public Option<int?> Threads { get; } = CommonOptions.Threads();
+    public Option<string> Precision { get; } = new("--precision") { Description = "Convolutions in fp32 or bf16 (needs AVX512_BF16 or AMX on the CPU)", DefaultValueFactory = _ => "fp32" };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Model, Patch, Stride, Lcc, Tta, Gaussian, BothDecoders, WindowsPerBatch, Device, Threads })
+        foreach (var option in new Option[] { Model, Patch, Stride, Lcc, Tta, Gaussian, BothDecoders, WindowsPerBatch, Device, Threads, Precision })
             command.Options.Add(option);
     }
 
@@ -39,12 +40,13 @@ public sealed class InferenceArguments
     {
         var windowsPerBatch = parse.GetValue(WindowsPerBatch);
         if (windowsPerBatch < 1) throw new PmcmException($"--windows-per-batch must be at least 1, got {windowsPerBatch}");
+        var precision = Precisions.Parse(parse.GetValue(Precision)!);
         var device = TorchRuntime.ResolveDevice(parse.GetValue(Device)!);
         TorchRuntime.SetThreads(parse.GetValue(Threads));
         var model = ModelSource.Load(parse.GetValue(Model)!, new ModelSourceOptions(ParseShape(parse.GetValue(Patch)), ParseShape(parse.GetValue(Stride))));
         var window = new SlidingWindowOptions(model.Patch, model.Stride, windowsPerBatch,
             parse.GetValue(Gaussian) ? WindowWeighting.Gaussian : WindowWeighting.Uniform);
-        var options = new InferenceOptions(window, parse.GetValue(Tta), parse.GetValue(BothDecoders), parse.GetValue(Lcc));
+        var options = new InferenceOptions(window, parse.GetValue(Tta), parse.GetValue(BothDecoders), parse.GetValue(Lcc), precision);
         return (new SlidingWindowInferer(model.Net, device, options), model);
     }
 

@@ -15,8 +15,9 @@ namespace Pmcm.Cli.Commands;
 
 /// <summary>
 /// `pmcm bench edt [--size X,Y,Z] [--runs N] [--json]`: timings of the distance transform, SDF and surface metrics.
-/// `pmcm bench infer [--size X,Y,Z] [--n-filters N] [--batches 1,4] [--runs N] [--json]`: sliding-window inference
-/// seconds per volume (random weights: timing does not depend on them).
+/// `pmcm bench infer [--size X,Y,Z] [--n-filters N] [--batches 1,4] [--precision fp32,bf16] [--runs N] [--json]`:
+/// sliding-window inference seconds per volume, wall and process CPU, for every batch size and precision (random
+/// weights: timing does not depend on them).
 /// </summary>
 public static class BenchCommand
 {
@@ -38,10 +39,11 @@ public static class BenchCommand
         var runs = new Option<int>("--runs") { Description = "Timed runs per setting (the median is reported)", DefaultValueFactory = _ => 1 };
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
+        var precision = new Option<string>("--precision") { Description = "Precisions to compare, comma-separated: fp32, bf16 or fp32,bf16", DefaultValueFactory = _ => "fp32" };
         var json = CommonOptions.Json();
         var command = new Command("infer", "Time sliding-window inference of PmcmNet on one volume with the LA patch and strides")
         {
-            size, nFilters, batches, runs, device, threads, json,
+            size, nFilters, batches, runs, device, threads, precision, json,
         };
         command.SetAction(parse => CliRunner.Guard(() =>
         {
@@ -50,6 +52,8 @@ public static class BenchCommand
             if (count < 1) throw new Pmcm.Core.PmcmException($"--runs must be at least 1, got {count}");
             var perBatch = ParsePositiveList(parse.GetValue(batches)!, "--batches");
             var torchDevice = TorchRuntime.ResolveDevice(parse.GetValue(device)!);
+            var precisions = Precisions.ParseList(parse.GetValue(precision)!);
+            foreach (var p in precisions) Precisions.RequireSupported(p, torchDevice);
             TorchRuntime.SetThreads(parse.GetValue(threads));
             var net = new PmcmNet(new NetworkOptions { NFilters = parse.GetValue(nFilters), DropoutRate = 0 });
             var image = new float[shape.Count];
@@ -57,14 +61,20 @@ public static class BenchCommand
             for (var i = 0; i < image.Length; i++) image[i] = (float)random.NextDouble();
             var window = SlidingWindowOptions.LeftAtrium;
 
-            var results = new List<(int Batch, double Seconds, int Windows)>();
-            foreach (var b in perBatch)
-            {
-                var inferer = new SlidingWindowInferer(net, torchDevice, new InferenceOptions(window with { WindowsPerBatch = b }));
-                var windows = 0;
-                var ms = MedianMilliseconds(() => windows = inferer.Segment(image, shape).Windows, count);
-                results.Add((b, ms / 1000, windows));
-            }
+            var results = new List<(Precision Precision, int Batch, double Seconds, double CpuSeconds, int Windows)>();
+            foreach (var p in precisions)
+                foreach (var b in perBatch)
+                {
+                    var inferer = new SlidingWindowInferer(net, torchDevice, new InferenceOptions(window with { WindowsPerBatch = b }, Precision: p));
+                    var windows = 0;
+                    var process = Process.GetCurrentProcess();
+                    var cpu = process.TotalProcessorTime;
+                    var ms = MedianMilliseconds(() => windows = inferer.Segment(image, shape).Windows, count);
+                    process.Refresh();
+                    // Process CPU over the warm-up and the timed runs, per run.
+                    var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds / (count + 1);
+                    results.Add((p, b, ms / 1000, cpuSeconds, windows));
+                }
 
             if (parse.GetValue(json))
             {
@@ -76,15 +86,19 @@ public static class BenchCommand
                     ["stride"] = new[] { window.Stride.X, window.Stride.Y, window.Stride.Z },
                     ["windows"] = results[0].Windows,
                     ["runs"] = count,
-                    ["seconds_per_volume"] = results.ToDictionary(r => r.Batch.ToString(CultureInfo.InvariantCulture), r => r.Seconds),
+                    ["seconds_per_volume"] = results.Where(r => r.Precision == precisions[0]).ToDictionary(r => r.Batch.ToString(CultureInfo.InvariantCulture), r => r.Seconds),
+                    ["by_precision"] = precisions.ToDictionary(Precisions.Name, p => results.Where(r => r.Precision == p).ToDictionary(
+                        r => r.Batch.ToString(CultureInfo.InvariantCulture),
+                        r => new Dictionary<string, double> { ["seconds_per_volume"] = r.Seconds, ["cpu_seconds_per_volume"] = r.CpuSeconds })),
                 }, Ui.Json));
                 return 0;
             }
-            var table = new Table().AddColumn(new TableColumn("windows per batch").RightAligned())
-                .AddColumn(new TableColumn("s / volume").RightAligned()).AddColumn(new TableColumn("ms / window").RightAligned());
-            foreach (var (b, seconds, windows) in results)
-                table.AddRow(b.ToString(CultureInfo.InvariantCulture), seconds.ToString("F2", CultureInfo.InvariantCulture),
-                    (seconds * 1000 / windows).ToString("F0", CultureInfo.InvariantCulture));
+            var table = new Table().AddColumn("precision").AddColumn(new TableColumn("windows per batch").RightAligned())
+                .AddColumn(new TableColumn("s / volume").RightAligned()).AddColumn(new TableColumn("ms / window").RightAligned())
+                .AddColumn(new TableColumn("CPU s / volume").RightAligned());
+            foreach (var (p, b, seconds, cpuSeconds, windows) in results)
+                table.AddRow(Precisions.Name(p), b.ToString(CultureInfo.InvariantCulture), seconds.ToString("F2", CultureInfo.InvariantCulture),
+                    (seconds * 1000 / windows).ToString("F0", CultureInfo.InvariantCulture), cpuSeconds.ToString("F2", CultureInfo.InvariantCulture));
             table.Caption($"{shape} volume, {results[0].Windows} windows of {window.Patch} (stride {window.Stride}), n_filters {net.Options.NFilters}, " +
                           $"{parse.GetValue(device)}, {count} run(s) after a warm-up");
             Ui.Out().Write(table);

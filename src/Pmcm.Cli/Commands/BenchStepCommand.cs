@@ -35,7 +35,8 @@ public static class BenchStepCommand
             DefaultValueFactory = _ => "fused",
         };
         cml.AcceptOnlyFromAmong("fused", "composed");
-        var command = new Command("step", "Time one PMCM training step and the network's forward + backward alone (wall and CPU seconds)") { nFilters, batch, patch, runs, threads, losses, cml, json };
+        var precision = new Option<string>("--precision") { Description = "Convolutions in fp32 or bf16 (bf16 needs AVX512_BF16 or AMX on the CPU)", DefaultValueFactory = _ => "fp32" };
+        var command = new Command("step", "Time one PMCM training step and the network's forward + backward alone (wall and CPU seconds)") { nFilters, batch, patch, runs, threads, losses, cml, precision, json };
         command.SetAction(parse => CliRunner.Guard(() =>
         {
             var shape = Shape3.Parse(parse.GetValue(patch)!);
@@ -46,7 +47,9 @@ public static class BenchStepCommand
             TorchRuntime.SetThreads(parse.GetValue(threads));
 
             manual_seed(0);
-            var model = new PmcmNet(new NetworkOptions { NFilters = parse.GetValue(nFilters) });
+            var compute = Precisions.Parse(parse.GetValue(precision)!);
+            Precisions.RequireSupported(compute, CPU);
+            var model = new PmcmNet(new NetworkOptions { NFilters = parse.GetValue(nFilters), Precision = compute });
             var lossOptions = PmcmLossOptions.La with { FusedKernels = parse.GetValue(losses) == "fused" };
             var fusedCml = parse.GetValue(cml) == "fused";
             var (segToSdf, sdfToSeg) = (new MappingNet(2, 8) { Fused = fusedCml }, new MappingNet(2, 8) { Fused = fusedCml });
@@ -72,7 +75,7 @@ public static class BenchStepCommand
                 Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
                 {
                     ["n_filters"] = parse.GetValue(nFilters), ["batch"] = b, ["patch"] = new[] { shape.X, shape.Y, shape.Z },
-                    ["threads"] = get_num_threads(), ["losses"] = parse.GetValue(losses)!, ["cml"] = parse.GetValue(cml)!,
+                    ["threads"] = get_num_threads(), ["losses"] = parse.GetValue(losses)!, ["cml"] = parse.GetValue(cml)!, ["precision"] = parse.GetValue(precision)!,
                     ["step_seconds"] = whole.Wall, ["forward_backward_seconds"] = network.Wall, ["loss_overhead"] = ratio - 1,
                     ["step_cpu_seconds"] = whole.Cpu, ["forward_backward_cpu_seconds"] = network.Cpu, ["loss_cpu_overhead"] = whole.Cpu / network.Cpu - 1,
                     ["losses_seconds"] = machinery.Wall, ["losses_cpu_seconds"] = machinery.Cpu,
@@ -84,7 +87,7 @@ public static class BenchStepCommand
             table.AddRow("network forward + backward alone", Seconds(network.Wall), Seconds(network.Cpu));
             table.AddRow("loss machinery overhead", $"{(ratio - 1) * 100:F1} %", $"{(whole.Cpu / network.Cpu - 1) * 100:F1} %");
             table.AddRow("loss machinery alone (all terms, forward + backward, on fixed outputs)", Seconds(machinery.Wall), Seconds(machinery.Cpu));
-            table.Caption($"n_filters {parse.GetValue(nFilters)}, batch {b}, patch {shape}, {get_num_threads()} threads, {parse.GetValue(losses)} losses, CML {parse.GetValue(cml)}, {count} runs");
+            table.Caption($"n_filters {parse.GetValue(nFilters)}, batch {b}, patch {shape}, {get_num_threads()} threads, {parse.GetValue(losses)} losses, CML {parse.GetValue(cml)}, {parse.GetValue(precision)}, {count} runs");
             Ui.Out().Write(table);
             return 0;
         }));

@@ -22,10 +22,13 @@ public static class DemoCommand
         var quick = new Option<bool>("--quick") { Description = "A one-minute smoke run (tiny volumes, few iterations)" };
         var output = CommonOptions.Out("Folder for the dataset and the run", "pmcm-demo");
         var threads = CommonOptions.Threads();
-        var command = new Command("demo", "Generate synthetic data, train PMCM on it and evaluate on its test cases") { quick, output, threads };
+        var precision = new Option<string>("--precision") { Description = "Convolutions in fp32 or bf16, in training and scoring (needs AVX512_BF16 or AMX on the CPU)", DefaultValueFactory = _ => "fp32" };
+        var command = new Command("demo", "Generate synthetic data, train PMCM on it and evaluate on its test cases") { quick, output, threads, precision };
         command.SetAction(parse => CliRunner.Guard(() =>
         {
             var settings = parse.GetValue(quick) ? DemoSettings.Quick : DemoSettings.Full;
+            var computePrecision = Precisions.Parse(parse.GetValue(precision)!);
+            Precisions.RequireSupported(computePrecision, TorchSharp.torch.CPU);
             var folder = Path.GetFullPath(parse.GetValue(output)!);
             var dataDir = Path.Combine(folder, "data");
             var runDir = Path.Combine(folder, "run");
@@ -34,7 +37,7 @@ public static class DemoCommand
             Console.Error.WriteLine($"generating {settings.Data.Cases} synthetic cases of {settings.Data.Size} in {dataDir}");
             new SyntheticDatasetWriter(settings.Data, (path, image, label, sdf) => new H5Case(image, label, sdf).Write(path)).Write(dataDir);
 
-            var options = settings.Training(dataDir, runDir) with { Threads = parse.GetValue(threads) };
+            var options = settings.Training(dataDir, runDir) with { Threads = parse.GetValue(threads), Precision = computePrecision };
             var summary = TrainCommand.Run(options, resume: false, overwrite: true);
             var scores = ScoreTestCases(options);
 

@@ -50,6 +50,8 @@ public sealed record RunRecord
     public int? RampIterationsPerStep { get; init; }
     /// <summary>Batches of training crops over which BatchNorm statistics were recomputed before each validation (0: none).</summary>
     [JsonPropertyName("bn_recalibration")] public int BatchNormRecalibration { get; init; }
+    /// <summary>What the convolutions computed in: "fp32" or "bf16" (weights and checkpoints are float32 in both).</summary>
+    public string Precision { get; init; } = "fp32";
     /// <summary>The cases the run trained and validated on; null only in minimal legacy configs.</summary>
     public DatasetSplit? Split { get; init; }
 

@@ -12,7 +12,7 @@ namespace Pmcm.Learning.Inference;
 /// Segments whole volumes with a <see cref="SegmentationNet"/> by sliding windows (<see cref="SlidingWindow"/>):
 /// the network runs in evaluation mode (set at every call, so a network that trains in between is still
 /// evaluated with BatchNorm's running statistics and no dropout) without gradients on <see cref="InferenceOptions"/>'
-/// window batches, on whichever device it was given; every batch's tensors are freed before the next.
+/// window batches, on whichever device it was given and in <see cref="InferenceOptions.Precision"/>; every batch's tensors are freed before the next.
 /// </summary>
 public sealed class SlidingWindowInferer
 {
@@ -28,10 +28,12 @@ public sealed class SlidingWindowInferer
             throw new PmcmException($"patch {options.Window.Patch} must be a multiple of 16 along every axis (the network halves it four times)");
         if (net.Options.Classes <= InferenceOptions.ForegroundClass)
             throw new PmcmException($"the network has {net.Options.Classes} class(es); a foreground class needs at least 2");
+        Precisions.RequireSupported(options.Precision, device);
         _net = net;
         _device = device;
         Options = options;
         _net.to(device);
+        _net.Precision = options.Precision;
     }
 
     public InferenceOptions Options { get; }

@@ -10,7 +10,8 @@ public sealed record DecoderOutput(Tensor Seg, Tensor? Sdf, Tensor Features);
 
 /// <summary>
 /// A V-Net decoder with a segmentation head (<c>out_conv</c>) and an SDF head (<c>bout_conv</c>) on the
-/// same features x9 (docs/method.md §1). Skip connections are added, not concatenated.
+/// same features x9 (docs/method.md §1). Skip connections are added, not concatenated. Whatever the precision of
+/// the blocks, x9 is cast to the weights' dtype (float32), so the heads and everything downstream (the losses) compute in it.
 /// </summary>
 public sealed class Decoder : nn.Module<Tensor[], DecoderOutput>
 {
@@ -46,7 +47,8 @@ public sealed class Decoder : nn.Module<Tensor[], DecoderOutput>
         var x6 = block_six.forward(block_five_up.forward(x5) + x4);
         var x7 = block_seven.forward(block_six_up.forward(x6) + x3);
         var x8 = block_eight.forward(block_seven_up.forward(x7) + x2);
-        var x9 = block_nine.forward(block_eight_up.forward(x8) + x1);
+        // Back to the weights' own dtype (float32, or float64 in the reference check).
+        var x9 = block_nine.forward(block_eight_up.forward(x8) + x1).to_type(out_conv.weight!.dtype);
         if (useDropout) x9 = dropout.forward(x9);
         return new DecoderOutput(out_conv.forward(x9), bout_conv?.forward(x9), x9);
     }

@@ -25,7 +25,7 @@ public sealed class McNet : SegmentationNet
 
     public override SegmentationOutputs forward(Tensor input)
     {
-        var features = encoder.forward(input);
+        var features = encoder.forward(ToComputeType(input));
         return new SegmentationOutputs(decoder1.forward(features), decoder2.forward(features));
     }
 }

@@ -11,4 +11,6 @@ public sealed record NetworkOptions
     public double DropoutRate { get; init; } = 0.5;
     /// <summary>Hidden channels of the CML mapping networks (8 in the reference).</summary>
     public int MappingChannels { get; init; } = 8;
+    /// <summary>What the encoder and decoder blocks compute in at first (<see cref="SegmentationNet.Precision"/> can change it).</summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
 }

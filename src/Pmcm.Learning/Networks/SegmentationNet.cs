@@ -10,4 +10,19 @@ namespace Pmcm.Learning.Networks;
 public abstract class SegmentationNet(string name) : nn.Module<Tensor, SegmentationOutputs>(name)
 {
     public abstract NetworkOptions Options { get; }
+
+    /// <summary>
+    /// What the encoder and decoder blocks compute in; a mode of the module like train/eval, so that the same
+    /// float32 weights train or predict in either. Outputs are float32 in both.
+    /// </summary>
+    public Precision Precision
+    {
+        get => precision ?? Options.Precision;
+        set => precision = value;
+    }
+
+    private Precision? precision;
+
+    /// <summary>The network input in bf16 when that is the precision; otherwise as it is (float32, or float64 in the reference check).</summary>
+    protected Tensor ToComputeType(Tensor input) => Precision == Precision.Bf16 ? input.to_type(ScalarType.BFloat16) : input;
 }

@@ -9,6 +9,7 @@ namespace Pmcm.Learning.Networks;
 /// (in, out, 2, 2, 2), <c>bias</c>), whose bias is added as a separate broadcast: its gradient is then reduced by
 /// libtorch's cascaded sum instead of inside the convolution kernel. The bias feeds a BatchNorm, so its true
 /// gradient is zero and only rounding noise remains; the cascaded sum keeps that noise at the reference's level.
+/// Like <see cref="MixedPrecisionConv3d"/> it computes in its input's dtype.
 /// </summary>
 public sealed class TransposedConv3d : nn.Module<Tensor, Tensor>
 {
@@ -24,5 +25,5 @@ public sealed class TransposedConv3d : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor input) =>
-        nn.functional.conv_transpose3d(input, weight, null, strides: [2, 2, 2]) + bias.view(1, -1, 1, 1, 1);
+        nn.functional.conv_transpose3d(input, weight.to_type(input.dtype), null, strides: [2, 2, 2]) + bias.to_type(input.dtype).view(1, -1, 1, 1, 1);
 }

@@ -22,5 +22,5 @@ public sealed class VNet : SegmentationNet
 
     public override NetworkOptions Options { get; }
 
-    public override SegmentationOutputs forward(Tensor input) => new(decoder1.forward(encoder.forward(input)), null);
+    public override SegmentationOutputs forward(Tensor input) => new(decoder1.forward(encoder.forward(ToComputeType(input))), null);
 }

@@ -7,7 +7,8 @@ namespace Pmcm.Learning.Networks;
 /// <summary>
 /// The V-Net building blocks of docs/method.md §1. Each block keeps its layers in a Sequential named
 /// <c>conv</c>, indexed like the reference (Conv3d, BatchNorm3d, ReLU, ...), so parameter names match
-/// the authors' state_dict keys (e.g. <c>block_six.conv.3.weight</c>).
+/// the authors' state_dict keys (e.g. <c>block_six.conv.3.weight</c>). Every layer computes in its input's dtype
+/// (<see cref="MixedPrecisionConv3d"/>; BatchNorm takes bfloat16 input with float32 statistics).
 /// </summary>
 public static class VNetBlocks
 {
@@ -17,7 +18,7 @@ public static class VNetBlocks
         var layers = new List<nn.Module<Tensor, Tensor>>();
         for (var i = 0; i < stages; i++)
         {
-            layers.Add(nn.Conv3d(i == 0 ? inChannels : outChannels, outChannels, kernel_size: 3, padding: 1));
+            layers.Add(new MixedPrecisionConv3d(i == 0 ? inChannels : outChannels, outChannels, kernelSize: 3, padding: 1));
             layers.Add(nn.BatchNorm3d(outChannels));
             layers.Add(nn.ReLU(inplace: true));
         }
@@ -26,7 +27,7 @@ public static class VNetBlocks
 
     /// <summary>Conv3d kernel 2 stride 2 → BatchNorm3d → ReLU: halves every side.</summary>
     public static Sequential Down(int inChannels, int outChannels) => nn.Sequential(
-        nn.Conv3d(inChannels, outChannels, kernel_size: 2, stride: 2, padding: 0L),
+        new MixedPrecisionConv3d(inChannels, outChannels, kernelSize: 2, stride: 2),
         nn.BatchNorm3d(outChannels),
         nn.ReLU(inplace: true));
 
@@ -39,12 +40,12 @@ public static class VNetBlocks
             nn.ReLU(inplace: true)),
         Upsampling.NearestThenConvolution => nn.Sequential(
             nn.Upsample(scale_factor: [2.0, 2.0, 2.0], mode: UpsampleMode.Nearest),
-            nn.Conv3d(inChannels, outChannels, kernel_size: 3, padding: 1),
+            new MixedPrecisionConv3d(inChannels, outChannels, kernelSize: 3, padding: 1),
             nn.BatchNorm3d(outChannels),
             nn.ReLU(inplace: true)),
         Upsampling.TrilinearThenConvolution => nn.Sequential(
             nn.Upsample(scale_factor: [2.0, 2.0, 2.0], mode: UpsampleMode.Trilinear, align_corners: true),
-            nn.Conv3d(inChannels, outChannels, kernel_size: 3, padding: 1),
+            new MixedPrecisionConv3d(inChannels, outChannels, kernelSize: 3, padding: 1),
             nn.BatchNorm3d(outChannels),
             nn.ReLU(inplace: true)),
         _ => throw new ArgumentOutOfRangeException(nameof(mode)),

@@ -39,6 +39,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
         o.Validate();
         TorchRuntime.SetThreads(o.Threads);
         var device = TorchRuntime.ResolveDevice(o.Device);
+        Precisions.RequireSupported(o.Precision, device);
         var files = new RunFiles(o.RunDirectory);
         Directory.CreateDirectory(files.Directory);
 

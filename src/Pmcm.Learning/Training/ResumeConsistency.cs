@@ -14,7 +14,7 @@ namespace Pmcm.Learning.Training;
 public static class ResumeConsistency
 {
     /// <summary>Settings that may differ between the recorded run and its continuation (the ramp step follows from the iterations).</summary>
-    public static readonly IReadOnlySet<string> Changeable = new HashSet<string> { "iterations", "ramp_iterations_per_step", "device", "threads" };
+    public static readonly IReadOnlySet<string> Changeable = new HashSet<string> { "iterations", "ramp_iterations_per_step", "device", "threads", "precision" };
 
     public static void ThrowIfConflicting(string runDirectory, RunRecord requested)
     {

@@ -52,6 +52,8 @@ public sealed record TrainingOptions
     /// validation and checkpoint; 0 keeps the reference's running averages (see <see cref="BatchNormRecalibration"/>).
     /// </summary>
     public int BatchNormRecalibration { get; init; }
+    /// <summary>What the network's convolutions compute in (`--precision`); weights, checkpoints and losses are float32 in both.</summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
 
     public static TrainingOptions For(TrainingPreset preset, string dataDirectory, string runDirectory) => preset switch
     {
@@ -92,7 +94,7 @@ public sealed record TrainingOptions
         Require(Stride.X > 0 && Stride.Y > 0 && Stride.Z > 0, $"stride {Stride} must be positive");
     }
 
-    public NetworkOptions Network => new() { NFilters = NFilters, Classes = Classes, DropoutRate = DropoutRate };
+    public NetworkOptions Network => new() { NFilters = NFilters, Classes = Classes, DropoutRate = DropoutRate, Precision = Precision };
 
     public PmcmLossOptions Loss => (Preset == TrainingPreset.Pancreas ? PmcmLossOptions.Pancreas : PmcmLossOptions.La) with
     {
@@ -138,6 +140,7 @@ public sealed record TrainingOptions
         Ramp = Ramp.ToString().ToLowerInvariant(),
         RampIterationsPerStep = MethodDescriptor.UsesRamp ? Loss.Ramp.IterationsPerStep : null,
         BatchNormRecalibration = BatchNormRecalibration,
+        Precision = Precisions.Name(Precision),
         Split = split,
     };
 

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using Pmcm.Core.IO;
 using Pmcm.Core.Volumes;
+using Pmcm.Core;
+using Pmcm.Learning;
 using Pmcm.Learning.Checkpoints;
 using Pmcm.Learning.Networks;
 using SkiaSharp;
@@ -199,6 +201,36 @@ public sealed class InferenceCommandsTests : IDisposable
         Assert.True(exit == 0, stderr);
         // The constant network calls every voxel foreground once no NaN reaches it (a NaN made its windows NaN).
         Assert.All(VolumeIO.Read(mask).Data, v => Assert.Equal(1f, v));
+    }
+
+    [Fact]
+    public void EvalInBf16ScoresLikeFp32AndAnUnknownPrecisionIsOneLineError()
+    {
+        var data = WriteDataset(out _);
+        var model = WriteCheckpoint();
+        double MeanDice(string precision)
+        {
+            var (exit, stdout, stderr) = CliHarness.Run(["eval", "--model", model, "--data", data, "--json", "--precision", precision, .. Window]);
+            Assert.True(exit == 0, stderr);
+            using var json = JsonDocument.Parse(stdout);
+            return json.RootElement.GetProperty("mean").GetProperty("dice").GetDouble();
+        }
+
+        // The heads ignore their (now bf16-computed) features, so the masks, and the scores, are the same.
+        if (Record.Exception(() => Precisions.RequireSupported(Precision.Bf16, CPU)) is PmcmException unsupported)
+        {
+            var (exit, _, stderr) = CliHarness.Run(["eval", "--model", model, "--data", data, "--precision", "bf16", .. Window]);
+            Assert.Equal(1, exit);
+            Assert.Equal("error: " + unsupported.Message, stderr.Trim());
+        }
+        else Assert.Equal(MeanDice("fp32"), MeanDice("bf16"));
+
+        var scan = _temp.File("scan.nii");
+        VolumeIO.Write(scan, new Volume(Shape, RandomImage(1)));
+        var (badExit, _, badStderr) = CliHarness.Run(["predict", "--model", model, "--input", scan, "--out", _temp.File("m.nii"), "--precision", "fp16"]);
+        Assert.Equal(1, badExit);
+        Assert.Equal("error: unknown precision 'fp16': use fp32 or bf16", badStderr.Trim());
+        Assert.False(File.Exists(_temp.File("m.nii")));
     }
 
     [Fact]

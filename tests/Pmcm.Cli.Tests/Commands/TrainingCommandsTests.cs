@@ -1,7 +1,12 @@
+using System.CommandLine;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Pmcm.Core.IO;
 using Pmcm.Core.Volumes;
+using Pmcm.Cli.Commands;
+using Pmcm.Core.Data;
+using Pmcm.Learning;
+using Pmcm.Learning.Training;
 
 namespace Pmcm.Cli.Tests.Commands;
 
@@ -40,6 +45,35 @@ public class TrainingCommandsTests
         (exit, _, stderr) = CliHarness.Run("train", "--data", dir.Path, "--out", dir.File("run"), "--preset", "brain");
         Assert.Equal(1, exit);
         Assert.Contains("--preset 'brain'", stderr);
+    }
+
+    [Theory]
+    [InlineData(new string[0], Precision.Fp32, "fp32")]
+    [InlineData(new[] { "--precision", "bf16" }, Precision.Bf16, "bf16")]
+    [InlineData(new[] { "--precision", "FP32" }, Precision.Fp32, "fp32")]
+    public void Precision_option_reaches_the_network_and_the_run_config(string[] extra, Precision expected, string written)
+    {
+        var shared = new TrainingOptionSet("run folder");
+        var command = new Command("train");
+        shared.AddTo(command);
+        var options = shared.Resolve(command.Parse(["--data", "data", "--out", "run", .. extra]));
+
+        Assert.Equal(expected, options.Precision);
+        Assert.Equal(expected, options.Network.Precision);
+        using var network = TrainingMethods.CreateNetwork(options.Method, options.Network with { NFilters = 2 });
+        Assert.Equal(expected, network.Precision);
+        var split = DatasetSplit.Create(["a", "b", "c", "d"], null, new SplitOptions(Labeled: 2, ValidationCount: 1));
+        Assert.Equal(written, options.Record(split).Precision);
+    }
+
+    [Fact]
+    public void Train_with_an_unknown_precision_is_a_one_line_error_before_anything_is_written()
+    {
+        using var dir = new TempDir();
+        var (exit, _, stderr) = CliHarness.Run("train", "--data", dir.Path, "--out", dir.File("run"), "--precision", "fp16");
+        Assert.Equal(1, exit);
+        Assert.Equal("error: unknown precision 'fp16': use fp32 or bf16", stderr.Trim());
+        Assert.False(Directory.Exists(dir.File("run")));
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Pmcm.Core.Transforms;
 using Pmcm.Core.Volumes;
 using Pmcm.Learning.Networks;
 using Pmcm.Learning.Training;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -40,7 +41,7 @@ public class BatchNormRecalibrationTests
 
         using var scope = NewDisposeScope();
         var modules = network.named_modules().ToDictionary(m => m.name, m => m.module);
-        var conv = (Conv3d)modules["encoder.block_one.conv.0"];
+        var conv = (nn.Module<Tensor, Tensor>)modules["encoder.block_one.conv.0"];
         var norm = (BatchNorm3d)modules["encoder.block_one.conv.1"];
         Tensor mean = zeros(2), variance = zeros(2);
         using (no_grad())
