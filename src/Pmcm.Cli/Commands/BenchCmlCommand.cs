@@ -12,7 +12,7 @@ using static TorchSharp.torch;
 namespace Pmcm.Cli.Commands;
 
 /// <summary>
-/// `pmcm bench cml`: CML alone (ALGORITHM.md §4: the 8 mapping-network calls of both decoders, the task-consistency
+/// `pmcm bench cml`: CML alone (docs/method.md §4: the 8 mapping-network calls of both decoders, the task-consistency
 /// and cycle terms, and their backward) with the fused kernels and with the libtorch composition, in one run.
 /// Reports the median wall time and the median process CPU time of a forward + backward, so the comparison holds
 /// on a machine shared with other work.

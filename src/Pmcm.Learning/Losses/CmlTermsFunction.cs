@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Losses;
 
 /// <summary>
-/// One decoder's four CML terms (ALGORITHM.md §4) from the mapping networks' activated outputs, as one autograd
+/// One decoder's four CML terms (docs/method.md §4) from the mapping networks' activated outputs, as one autograd
 /// node with a C# kernel: one pass forward (float64 sums), one pass backward. With p, d the detached answers:
 /// task consistency mean((ŝd − d)²) and mean(KL(p ‖ q)), q = softmax(d̂s); cycles mean(KL(p ‖ s̃)) and
 /// mean((d − d̃)²), or (quirk) (mean(d − d̃))²; KL(a ‖ q) = xlogy(a, a) − a·log(q + 1e-8) as <see cref="KlDivergence"/>.

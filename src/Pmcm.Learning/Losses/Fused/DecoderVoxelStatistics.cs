@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Losses.Fused;
 
 /// <summary>
-/// One decoder's per-voxel quantities that PML needs in both of its pairs (ALGORITHM.md §3): the entropy
+/// One decoder's per-voxel quantities that PML needs in both of its pairs (docs/method.md §3): the entropy
 /// u = −Σ_c p log(p + 1e-6) (step 1) and the hard prediction ŷ = argmax_c p (step 2, first maximum on ties,
 /// as libtorch), stored as a float class index. Both are (B, N) and carry no gradient.
 /// </summary>

@@ -9,7 +9,7 @@ namespace Pmcm.Learning.Losses.Fused;
 /// Everything the loss reads from both decoders' feature maps before the fused prototype exists, in one pass
 /// over them, so each feature map is read once forward and its gradient written once backward:
 /// <list type="bullet">
-/// <item>the per-sample class prototypes of each decoder (ALGORITHM.md §3 step 2, from its own hard prediction):
+/// <item>the per-sample class prototypes of each decoder (docs/method.md §3 step 2, from its own hard prediction):
 /// P_k[b, c] = Σ_v feat_k[b, :, v]·[ŷ_k[b, v] = c] / (Σ_v [ŷ_k[b, v] = c] + 1e-6), (B, C, F);</item>
 /// <item>the mean cosine of the two decoders' features (§5's diversity term and the logged sim2map):
 /// mean_v cos(feat_1, feat_2), cos = x·y / sqrt(max(|x|²|y|², ε²)).</item>

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Losses.Fused;
 
 /// <summary>
-/// ALGORITHM.md §3 steps 1 and 4–6 for one (student, teacher) pair in one pass over the teacher's features:
+/// docs/method.md §3 steps 1 and 4–6 for one (student, teacher) pair in one pass over the teacher's features:
 /// mask m = [u_student &gt; u_teacher]; prototype map S[c] = Q̂[c]·feat / max(|feat|, 1e-8); reliability
 /// r = m · mean_c(1 − (S[c] − p_teacher[c])²); loss Σ_v CE(x, ŷ_teacher)·r / (Σ m + 1e-6), where x is the
 /// student's probabilities (the reference quirk) or its logits (corrected).

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Pmcm.Learning.Losses.Fused;
 
 /// <summary>
-/// ALGORITHM.md §3 for both pairs with the voxel work in fused kernels: each decoder's entropy, hard prediction and
+/// docs/method.md §3 for both pairs with the voxel work in fused kernels: each decoder's entropy, hard prediction and
 /// class prototypes come from <see cref="FusedDecoderFeatures"/> (one pass over both feature maps, shared with the
 /// diversity term), and each pair's mask, prototype map, reliability and weighted cross-entropy take one more pass
 /// over the teacher's features (<see cref="FusedMutualCrossEntropy"/>). The prototype algebra between them (step 3's
