@@ -21,6 +21,8 @@ public sealed class TrainingOptionSet(string outDescription)
     private readonly Option<int?> labeledBatch = new("--labeled-batch") { Description = "Labeled samples per batch (2)" };
     private readonly Option<int?> filters = new("--n-filters") { Description = "Filters of the first level (16)" };
     private readonly Option<double?> lr = new("--lr") { Description = "SGD learning rate (0.01)" };
+    private readonly Option<string?> lrSchedule = new("--lr-schedule") { Description = "Learning rate over the run: constant (the paper's) or poly (lr·(1 − t/T)^0.9)" };
+    private readonly Option<double?> emaDecay = new("--ema-decay") { Description = "Validate and save an exponential moving average of the weights with this decay (e.g. 0.99); 0 = the trained weights (the paper's)" };
     private readonly Option<int?> valEvery = new("--val-every") { Description = "Validate and checkpoint every N iterations (400)" };
     private readonly Option<int?> validation = new("--validation") { Description = "Cases held out at the end of train.list for validation (default max(2, 10 %))" };
     private readonly Option<string> device = CommonOptions.Device();
@@ -32,7 +34,7 @@ public sealed class TrainingOptionSet(string outDescription)
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { data, output, preset, iterations, patch, batch, labeledBatch, filters, lr, valEvery, validation, device, threads, ramp, downsample, bnRecalibration, precision })
+        foreach (var option in new Option[] { data, output, preset, iterations, patch, batch, labeledBatch, filters, lr, lrSchedule, emaDecay, valEvery, validation, device, threads, ramp, downsample, bnRecalibration, precision })
             command.Options.Add(option);
     }
 
@@ -47,6 +49,8 @@ public sealed class TrainingOptionSet(string outDescription)
             LabeledBatchSize = parse.GetValue(labeledBatch) ?? defaults.LabeledBatchSize,
             NFilters = parse.GetValue(filters) ?? defaults.NFilters,
             LearningRate = parse.GetValue(lr) ?? defaults.LearningRate,
+            LearningRateSchedule = parse.GetValue(lrSchedule) is { } schedule ? LearningRateSchedules.Parse(schedule) : defaults.LearningRateSchedule,
+            EmaDecay = parse.GetValue(emaDecay) ?? defaults.EmaDecay,
             ValidateEvery = parse.GetValue(valEvery) ?? defaults.ValidateEvery,
             ValidationCount = parse.GetValue(validation) ?? defaults.ValidationCount,
             Device = parse.GetValue(device)!,

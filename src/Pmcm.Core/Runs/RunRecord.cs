@@ -42,6 +42,10 @@ public sealed record RunRecord
     [JsonPropertyName("lr")] public double LearningRate { get; init; }
     public double Momentum { get; init; }
     public double WeightDecay { get; init; }
+    /// <summary>"constant" (the paper's) or "poly"; runs recorded before the option existed were constant.</summary>
+    [JsonPropertyName("lr_schedule")] public string LearningRateSchedule { get; init; } = "constant";
+    /// <summary>Decay of the weight average that was validated and saved as best.pth; 0 = the trained weights themselves.</summary>
+    public double EmaDecay { get; init; }
     public int Seed { get; init; }
     [JsonPropertyName("val_every")] public int ValidateEvery { get; init; }
     public string Device { get; init; } = "cpu";

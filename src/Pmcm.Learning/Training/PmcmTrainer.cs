@@ -23,6 +23,9 @@ public sealed class PmcmTrainer(TrainingOptions options)
     /// <summary>Mixes the iteration into the dropout seed (a large odd constant keeps the streams apart).</summary>
     private const long IterationSeedStride = 1_000_003;
 
+    /// <summary>The checkpoint entry of the <see cref="WeightAverage"/>'s network.</summary>
+    private const string AverageModule = "average";
+
     public TrainingOptions Options { get; } = options;
 
     /// <summary>Called with a one-line message for non-fatal problems (e.g. the curves could not be drawn).</summary>
@@ -58,6 +61,10 @@ public sealed class PmcmTrainer(TrainingOptions options)
         model.to(device);
         var step = method.CreateStep(model, o.Loss, o.Optimizer);
         foreach (var module in step.Modules.Values) module.to(device);
+        // With a weight average, it is what validation scores and best.pth holds; the checkpoint keeps it for resuming.
+        using var average = o.EmaDecay > 0 ? new WeightAverage(model, method.CreateNetwork(o.Network).to(device), o.EmaDecay) : null;
+        var evaluated = average?.Network ?? model;
+        var modules = average is null ? step.Modules : new Dictionary<string, nn.Module>(step.Modules) { [AverageModule] = average.Network };
 
         // Each case is loaded once, for the batch stream and the BatchNorm recalibration alike.
         var cases = trainingCases.Select((name, i) => new Lazy<Sample>(() => data.LoadSample(name, labeled: i < split.Labeled.Count))).ToArray();
@@ -69,7 +76,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
         TrainingLog log, validationLog;
         if (resume)
         {
-            state = TrainingCheckpoint.Load(files.LastCheckpoint, step.Modules, step.Optimizer);
+            state = TrainingCheckpoint.Load(files.LastCheckpoint, modules, step.Optimizer);
             ResumeConsistency.ThrowIfConflicting(files.Directory, o.Record(split));
             log = TrainingLog.Resume(files.Log, state.Iteration);
             validationLog = TrainingLog.Resume(files.ValidationLog, state.Iteration + 1);
@@ -85,7 +92,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
         RunFolderGuard.RemoveStaleTemporaries(files);
 
         using var producer = BatchProducer.Resume(trainingCases, Load, state.ResumePoint, augmentation, producerOptions);
-        var evaluator = new Evaluator(new SlidingWindowInferer(model, device, new InferenceOptions(o.Window)));
+        var evaluator = new Evaluator(new SlidingWindowInferer(evaluated, device, new InferenceOptions(o.Window)));
         var clock = Stopwatch.StartNew();
         var startIteration = state.Iteration;
         var loss = double.NaN;
@@ -96,7 +103,8 @@ public sealed class PmcmTrainer(TrainingOptions options)
             cancellation.ThrowIfCancellationRequested();
             var batch = producer.Next(cancellation);
             manual_seed(o.Seed * IterationSeedStride + iteration);
-            var values = TrainOne(step, batch, iteration, device);
+            o.LearningRateSchedule.Apply(step.Optimizer, o.LearningRate, iteration, o.Iterations);
+            var values = TrainOne(step, batch, iteration, device, average);
             loss = values["total"];
             log.Append(iteration, values);
 
@@ -105,7 +113,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
             var validate = (o.ValidateEvery > 0 && done % o.ValidateEvery == 0) || done == o.Iterations;
             if (validate)
             {
-                recalibration.Apply(model, device);
+                recalibration.Apply(evaluated, device);
                 if (validationCases.Count > 0)
                 {
                     var summary = MetricSummary.Of(evaluator.Score(validationCases).Select(c => c.Scores).ToList());
@@ -116,12 +124,12 @@ public sealed class PmcmTrainer(TrainingOptions options)
                     if (double.IsNaN(state.BestDice) || summary.Dice.Mean > state.BestDice)
                     {
                         state = state with { BestDice = summary.Dice.Mean, BestIteration = done };
-                        TrainingCheckpoint.Save(files.BestCheckpoint, step.Modules, step.Optimizer, state);
-                        PyTorchStateDict.Save(model, files.BestWeights);
+                        TrainingCheckpoint.Save(files.BestCheckpoint, modules, step.Optimizer, state);
+                        PyTorchStateDict.Save(evaluated, files.BestWeights);
                     }
                 }
-                TrainingCheckpoint.Save(files.LastCheckpoint, step.Modules, step.Optimizer, state);
-                PyTorchStateDict.Save(model, files.LastWeights);
+                TrainingCheckpoint.Save(files.LastCheckpoint, modules, step.Optimizer, state);
+                PyTorchStateDict.Save(evaluated, files.LastWeights);
                 if (DrawCurves(files) && !pictures.Contains(files.Curves)) pictures.Add(files.Curves);
             }
 
@@ -135,7 +143,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
         return new TrainingSummary(files.Directory, state.Iteration, state.BestDice, state.BestIteration, loss, clock.Elapsed, pictures);
     }
 
-    private static IReadOnlyDictionary<string, double> TrainOne(ITrainingStep step, TrainingBatch batch, long iteration, Device device)
+    private static IReadOnlyDictionary<string, double> TrainOne(ITrainingStep step, TrainingBatch batch, long iteration, Device device, WeightAverage? average)
     {
         using var quiet = TorchGcGuard.Enter();
         using var scope = NewDisposeScope();
@@ -144,7 +152,9 @@ public sealed class PmcmTrainer(TrainingOptions options)
         var image = tensor(batch.Image, [b, 1, p.X, p.Y, p.Z]).to(device);
         var label = tensor(batch.Label, [b, p.X, p.Y, p.Z]).to(ScalarType.Int64).to(device);
         var sdf = tensor(batch.Sdf, [b, p.X, p.Y, p.Z]).to(device);
-        return step.Train(new BatchTensors(image, label, sdf, batch.LabeledCount), iteration);
+        var values = step.Train(new BatchTensors(image, label, sdf, batch.LabeledCount), iteration);
+        average?.Update(iteration + 1);
+        return values;
     }
 
     private bool DrawCurves(RunFiles files)

@@ -19,7 +19,10 @@ public static class ResumeConsistency
     public static void ThrowIfConflicting(string runDirectory, RunRecord requested)
     {
         var recorded = RunRecord.ReadFolder(runDirectory);
-        var conflicts = Conflicts(recorded.ToJson(), requested.ToJson());
+        var conflicts = Conflicts(recorded.ToJson(), requested.ToJson()).ToList();
+        // A poly rate is a function of the run's length: a longer or shorter continuation would not follow it.
+        if (recorded.LearningRateSchedule == "poly" && recorded.Iterations != requested.Iterations)
+            conflicts.Add($"iterations (run {recorded.Iterations}, now {requested.Iterations}; the poly learning rate is fixed by the run's length)");
         if (conflicts.Count > 0)
             throw new PmcmException($"--resume: {string.Join("; ", conflicts)} — a resumed run keeps its recorded settings (only {string.Join(", ", Changeable)} may change)");
     }

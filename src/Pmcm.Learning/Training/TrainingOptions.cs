@@ -32,6 +32,13 @@ public sealed record TrainingOptions
     public double LearningRate { get; init; } = 0.01;
     public double Momentum { get; init; } = 0.9;
     public double WeightDecay { get; init; } = 1e-4;
+    /// <summary>How the learning rate moves over the run; the paper keeps it constant.</summary>
+    public LearningRateSchedule LearningRateSchedule { get; init; } = LearningRateSchedule.Constant;
+    /// <summary>
+    /// Decay of the weight average that validation scores and best.pth holds (<see cref="WeightAverage"/>);
+    /// 0 = none, the network as trained (the reference's behaviour).
+    /// </summary>
+    public double EmaDecay { get; init; }
     public int Seed { get; init; } = 1337;
     /// <summary>Validate (and checkpoint) every N iterations; 0 only checkpoints at the end.</summary>
     public int ValidateEvery { get; init; } = 400;
@@ -90,6 +97,7 @@ public sealed record TrainingOptions
         Require(Patch.X % 16 == 0 && Patch.Y % 16 == 0 && Patch.Z % 16 == 0, $"--patch {Patch} must be a multiple of 16 on every axis (four down-sampling levels)");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), $"--lr {LearningRate} must be a positive number");
         Require(ValidateEvery >= 0, $"--val-every {ValidateEvery} must not be negative");
+        Require(EmaDecay == 0 || (EmaDecay > 0 && EmaDecay < 1), $"--ema-decay {EmaDecay} must be 0 (off) or between 0 and 1");
         Require(BatchNormRecalibration >= 0, $"--bn-recalibration {BatchNormRecalibration} must not be negative");
         Require(Stride.X > 0 && Stride.Y > 0 && Stride.Z > 0, $"stride {Stride} must be positive");
     }
@@ -133,6 +141,8 @@ public sealed record TrainingOptions
         LearningRate = LearningRate,
         Momentum = Momentum,
         WeightDecay = WeightDecay,
+        LearningRateSchedule = LearningRateSchedules.Name(LearningRateSchedule),
+        EmaDecay = EmaDecay,
         Seed = Seed,
         ValidateEvery = ValidateEvery,
         Device = Device,

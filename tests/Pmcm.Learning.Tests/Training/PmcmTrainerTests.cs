@@ -10,17 +10,33 @@ namespace Pmcm.Learning.Tests.Training;
 [Collection("Torch generator")]
 public class PmcmTrainerTests
 {
-    [Fact]
-    public void ResumedRunContinuesTheUninterruptedLossCurveExactly()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ResumedRunContinuesTheUninterruptedLossCurveExactly(bool averagedAndDecaying)
     {
         using var temp = new TempDir();
         var data = TinyDataset.Write(temp.File("data"));
         var straight = temp.File("straight");
         var split = temp.File("split");
-
-        new PmcmTrainer(TinyDataset.Options(data, straight, 6)).Run();
-        new PmcmTrainer(TinyDataset.Options(data, split, 3)).Run();
-        var summary = new PmcmTrainer(TinyDataset.Options(data, split, 6)).Run(resume: true);
+        TrainingSummary summary;
+        if (averagedAndDecaying)
+        {
+            // The weight average and the poly rate are state too. The poly rate depends on the run's length, so the
+            // run is interrupted (cancelled after iteration 3) instead of extended.
+            var options = (string run) => TinyDataset.Options(data, run, 6) with { EmaDecay = 0.9, LearningRateSchedule = LearningRateSchedule.Poly, ValidateEvery = 1 };
+            new PmcmTrainer(options(straight)).Run();
+            using var stop = new CancellationTokenSource();
+            var interrupted = new PmcmTrainer(options(split)) { Progress = p => { if (p.Iteration == 3) stop.Cancel(); } };
+            Assert.Throws<OperationCanceledException>(() => interrupted.Run(cancellation: stop.Token));
+            summary = new PmcmTrainer(options(split)).Run(resume: true);
+        }
+        else
+        {
+            new PmcmTrainer(TinyDataset.Options(data, straight, 6)).Run();
+            new PmcmTrainer(TinyDataset.Options(data, split, 3)).Run();
+            summary = new PmcmTrainer(TinyDataset.Options(data, split, 6)).Run(resume: true);
+        }
 
         Assert.Equal(6, summary.Iterations);
         var expected = TrainingLog.Read(Path.Combine(straight, "log.csv"));
@@ -34,6 +50,35 @@ public class PmcmTrainerTests
         // The ramp weights are logged too, and the consistency terms are non-trivial.
         Assert.Contains("weight/feat_sim_weight", expected[0].Values.Keys);
         Assert.Equal(File.ReadAllLines(Path.Combine(straight, "validation.csv")), File.ReadAllLines(Path.Combine(split, "validation.csv")));
+        if (averagedAndDecaying)
+        {
+            // Every iteration is validated with the average, before and after the interruption.
+            Assert.Equal(6, File.ReadAllLines(Path.Combine(split, "validation.csv")).Length - 1);
+            var expectedWeights = PyTorchStateDict.Read(Path.Combine(straight, "last.pth"));
+            var actualWeights = PyTorchStateDict.Read(Path.Combine(split, "last.pth"));
+            Assert.Equal(expectedWeights.Keys.Order(), actualWeights.Keys.Order());
+            foreach (var (name, weight) in expectedWeights) Assert.True(weight.allclose(actualWeights[name], 1e-6, 1e-7), name);
+        }
+    }
+
+    [Fact]
+    public void AveragedRunSavesTheAverageNotTheTrainedWeights()
+    {
+        using var temp = new TempDir();
+        var data = TinyDataset.Write(temp.File("data"));
+        var plain = temp.File("plain");
+        var averaged = temp.File("averaged");
+        new PmcmTrainer(TinyDataset.Options(data, plain, 4) with { Method = TrainingMethod.Supervised }).Run();
+        new PmcmTrainer(TinyDataset.Options(data, averaged, 4) with { Method = TrainingMethod.Supervised, EmaDecay = 0.5 }).Run();
+
+        // Same seed, same batches, same training: the trained weights agree, so the saved ones differ only by averaging.
+        Assert.Equal(TrainingLog.Read(Path.Combine(plain, "log.csv")).Select(r => r.Values["total"]),
+            TrainingLog.Read(Path.Combine(averaged, "log.csv")).Select(r => r.Values["total"]));
+        var trained = PyTorchStateDict.Read(Path.Combine(plain, "last.pth"));
+        var average = PyTorchStateDict.Read(Path.Combine(averaged, "last.pth"));
+        Assert.Contains(trained, w => w.Value.is_floating_point() && !w.Value.allclose(average[w.Key], 1e-4, 1e-6));
+        Assert.Equal(0.5, RunRecord.ReadFolder(averaged).EmaDecay);
+        Assert.Equal("constant", RunRecord.ReadFolder(averaged).LearningRateSchedule);
     }
 
     [Fact]
