@@ -2,6 +2,7 @@ using System.CommandLine;
 using Pmcm.Core;
 using Pmcm.Core.Volumes;
 using Pmcm.Learning;
+using Pmcm.Learning.Losses;
 using Pmcm.Learning.Training;
 
 namespace Pmcm.Cli.Commands;
@@ -28,13 +29,14 @@ public sealed class TrainingOptionSet(string outDescription)
     private readonly Option<string> device = CommonOptions.Device();
     private readonly Option<int?> threads = CommonOptions.Threads();
     private readonly Option<string> ramp = new("--ramp") { Description = "Consistency ramp-up: scaled (full at 40 % of the run) or reference (full at iteration 6000)", DefaultValueFactory = _ => "scaled" };
+    private readonly Option<string> correct = new("--correct") { Description = $"Reference quirks to correct, comma-separated: {ReferenceCorrectionNames.Allowed}, all or none", DefaultValueFactory = _ => "none" };
     private readonly Option<int?> bnRecalibration = new("--bn-recalibration") { Description = "Recompute BatchNorm statistics over N batches of training crops (dropout off) before each validation; 0 = off" };
     private readonly Option<string> precision = new("--precision") { Description = "Convolutions in fp32 or bf16 (bfloat16 with float32 master weights; needs AVX512_BF16 or AMX on the CPU)", DefaultValueFactory = _ => "fp32" };
     private readonly Option<int> downsample = new("--downsample") { Description = "Shrink volumes by this integer factor when loading (images trilinear, labels nearest)", DefaultValueFactory = _ => 1 };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { data, output, preset, iterations, patch, batch, labeledBatch, filters, lr, lrSchedule, emaDecay, valEvery, validation, device, threads, ramp, downsample, bnRecalibration, precision })
+        foreach (var option in new Option[] { data, output, preset, iterations, patch, batch, labeledBatch, filters, lr, lrSchedule, emaDecay, valEvery, validation, device, threads, ramp, correct, downsample, bnRecalibration, precision })
             command.Options.Add(option);
     }
 
@@ -56,6 +58,7 @@ public sealed class TrainingOptionSet(string outDescription)
             Device = parse.GetValue(device)!,
             Threads = parse.GetValue(threads),
             Ramp = ParseRamp(parse.GetValue(ramp)!),
+            Corrections = ReferenceCorrectionNames.Parse(parse.GetValue(correct)!),
             Downsample = parse.GetValue(downsample),
             BatchNormRecalibration = parse.GetValue(bnRecalibration) ?? defaults.BatchNormRecalibration,
             Precision = Precisions.Parse(parse.GetValue(precision)!),

@@ -52,6 +52,8 @@ public sealed record RunRecord
     public int? Threads { get; init; }
     public string Ramp { get; init; } = "scaled";
     public int? RampIterationsPerStep { get; init; }
+    /// <summary>Reference quirks the run corrected, comma-separated ("pml-ce", "sdf-cycle", "pml-ramp"), or "none".</summary>
+    public string Corrections { get; init; } = "none";
     /// <summary>Batches of training crops over which BatchNorm statistics were recomputed before each validation (0: none).</summary>
     [JsonPropertyName("bn_recalibration")] public int BatchNormRecalibration { get; init; }
     /// <summary>What the convolutions computed in: "fp32" or "bf16" (weights and checkpoints are float32 in both).</summary>

@@ -50,6 +50,8 @@ public sealed record TrainingOptions
     /// <summary>libtorch intra-op threads; null = every core.</summary>
     public int? Threads { get; init; }
     public RampMode Ramp { get; init; } = RampMode.Scaled;
+    /// <summary>Reference quirks turned into the paper's behaviour (`--correct`); none by default.</summary>
+    public ReferenceCorrections Corrections { get; init; }
     /// <summary>PMCM, an ablation or a baseline (`--method`).</summary>
     public TrainingMethod Method { get; init; } = TrainingMethod.Pmcm;
     /// <summary>Integer factor by which volumes are shrunk when loaded (1 = native grid); metrics are then on that grid.</summary>
@@ -104,10 +106,10 @@ public sealed record TrainingOptions
 
     public NetworkOptions Network => new() { NFilters = NFilters, Classes = Classes, DropoutRate = DropoutRate, Precision = Precision };
 
-    public PmcmLossOptions Loss => (Preset == TrainingPreset.Pancreas ? PmcmLossOptions.Pancreas : PmcmLossOptions.La) with
+    public PmcmLossOptions Loss => Corrections.ApplyTo((Preset == TrainingPreset.Pancreas ? PmcmLossOptions.Pancreas : PmcmLossOptions.La) with
     {
         Ramp = Ramp == RampMode.Reference ? RampSchedule.Reference : RampSchedule.Scaled(Iterations),
-    };
+    });
 
     public OptimizerOptions Optimizer => new(LearningRate, Momentum, WeightDecay);
 
@@ -148,6 +150,7 @@ public sealed record TrainingOptions
         Device = Device,
         Threads = Threads,
         Ramp = Ramp.ToString().ToLowerInvariant(),
+        Corrections = ReferenceCorrectionNames.Format(Corrections),
         RampIterationsPerStep = MethodDescriptor.UsesRamp ? Loss.Ramp.IterationsPerStep : null,
         BatchNormRecalibration = BatchNormRecalibration,
         Precision = Precisions.Name(Precision),
