@@ -29,6 +29,8 @@ public static class ExperimentOverlays
     /// <summary>Draws the picture at <paramref name="path"/> when there is anything to draw (else writes nothing).</summary>
     public static Outcome Write(string path, GridResults grid)
     {
+        // A collect job trains nothing, so nothing else has set the thread count the grid was given.
+        TorchRuntime.SetThreads(grid.Options.Template.Threads);
         var lowest = grid.Options.Labeled.Where(l => l.Count is not null).OrderBy(l => l.Count).Select(l => l.ToString()).FirstOrDefault();
         var drawn = new List<string>();
         var skipped = new List<string>();
@@ -63,7 +65,8 @@ public static class ExperimentOverlays
         var model = ModelSource.Load(cell.RunDirectory);
         using var network = model.Net;
         var evaluator = Evaluator.For(model, TorchRuntime.ResolveDevice(device));
-        var data = cell.Record?.Data ?? dataDirectory;
+        // The folder the run trained on, unless the grid was moved (e.g. copied off a cluster): then --data.
+        var data = cell.Record?.Data is { } trained && Directory.Exists(trained) ? trained : dataDirectory;
         var strips = new List<(string, SKBitmap)>();
         foreach (var (which, index) in picks)
         {
