@@ -56,7 +56,10 @@ public sealed class SlurmJobScriptsTests : IDisposable
         Assert.True(exit == 0, stderr);
         Assert.Equal("2 of 3 cells have no result.json, reported without them: 0 (supervised-labeled2-seed3), 2 (pmcm-labeled2-seed3)", stderr.Trim());
         Assert.Equal(2, File.ReadAllLines(Path.Combine(output, "results.csv")).Length);
-        Assert.Contains("0 (supervised-labeled2-seed3), 2 (pmcm-labeled2-seed3)", File.ReadAllText(Path.Combine(output, "results.md")));
+        var md = File.ReadAllText(Path.Combine(output, "results.md"));
+        Assert.Contains("0 (supervised-labeled2-seed3), 2 (pmcm-labeled2-seed3)", md);
+        Assert.Contains("Not drawn: pmcm (2 labeled): no seed has finished", md); // the overlays are of the lowest labeled count
+        Assert.Contains("No two rows share a labeled count, seeds and cases yet.", md);
     }
 
     [Theory]
