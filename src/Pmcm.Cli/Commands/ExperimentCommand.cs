@@ -14,8 +14,9 @@ namespace Pmcm.Cli.Commands;
 /// `pmcm experiment --data DIR --out DIR [--methods …] [--labeled 8,all] [--seeds …] [scale options]`: trains and
 /// scores a grid of runs at one scale (finished runs are skipped), then writes results.csv, results.png and
 /// index.html in the output folder and the Markdown report (<see cref="ExperimentMarkdown"/>) at `--report PATH`
-/// (default OUT/results.md), from the cells that have finished; missing cells are named, not fatal. `--emit slurm DIR` writes Slurm job scripts for the same
-/// grid instead (<see cref="SlurmJobScripts"/>); `--cell N` and `--collect` are what those jobs run.
+/// (default OUT/results.md), from the cells that have finished; missing cells are named, not fatal.
+/// `--emit slurm DIR` writes Slurm job scripts for the same grid instead (<see cref="SlurmJobScripts"/>);
+/// `--cell N` and `--collect` are what those jobs run.
 /// </summary>
 public static class ExperimentCommand
 {
