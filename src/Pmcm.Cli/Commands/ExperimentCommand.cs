@@ -3,6 +3,7 @@ using Pmcm.Cli.Reports;
 using Pmcm.Cli.Slurm;
 using Pmcm.Core;
 using Pmcm.Core.Data;
+using Pmcm.Core.IO;
 using Pmcm.Learning.Experiments;
 using Pmcm.Learning.Training;
 using Spectre.Console;
@@ -11,9 +12,11 @@ namespace Pmcm.Cli.Commands;
 
 /// <summary>
 /// `pmcm experiment --data DIR --out DIR [--methods …] [--labeled 8,all] [--seeds …] [scale options]`: trains and
-/// scores a grid of runs at one scale (finished runs are skipped), then writes results.md, results.csv,
-/// results.png and index.html in the output folder. `--emit slurm DIR` writes Slurm job scripts for the same
-/// grid instead (<see cref="SlurmJobScripts"/>); `--cell N` and `--collect` are what those jobs run.
+/// scores a grid of runs at one scale (finished runs are skipped), then writes results.csv, results.png and
+/// index.html in the output folder and the Markdown report (<see cref="ExperimentMarkdown"/>) at `--report PATH`
+/// (default OUT/results.md), from the cells that have finished; missing cells are named, not fatal.
+/// `--emit slurm DIR` writes Slurm job scripts for the same grid instead (<see cref="SlurmJobScripts"/>);
+/// `--cell N` and `--collect` are what those jobs run.
 /// </summary>
 public static class ExperimentCommand
 {
@@ -22,9 +25,10 @@ public static class ExperimentCommand
         var methods = new Option<string>("--methods") { Description = $"Comma-separated methods ({string.Join(", ", TrainingMethods.Allowed)})", DefaultValueFactory = _ => "supervised,mcnet,pmcm,pmcm-no-pml,pmcm-no-cml" };
         var labeled = new Option<string>("--labeled") { Description = "Comma-separated labeled counts; 'all' = every non-validation case (supervised upper bound only)", DefaultValueFactory = _ => "8,all" };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds", DefaultValueFactory = _ => "1337" };
+        var report = new Option<string?>("--report") { Description = "Where to write the Markdown report (default OUT/results.md); its pictures go into the folder beside it named after its stem" };
         var shared = new TrainingOptionSet("Experiment folder (one run folder per grid cell, results.md/.csv/.png, index.html)");
         var modes = new ExperimentModeOptionSet();
-        var command = new Command("experiment", "Train and compare methods × labeled counts × seeds at one scale, here or on Slurm") { methods, labeled, seeds };
+        var command = new Command("experiment", "Train and compare methods × labeled counts × seeds at one scale, here or on Slurm") { methods, labeled, seeds, report };
         shared.AddTo(command);
         modes.AddTo(command);
         command.SetAction(parse => CliRunner.Guard(() =>
@@ -57,15 +61,20 @@ public static class ExperimentCommand
                 Console.WriteLine(FormattableString.Invariant($"{cells[cell.Index].Name}: Dice {result.Scores.Average(s => s.Dice):F4} on {result.Scores.Count} validation cases"));
                 return 0;
             }
-            var results = mode is ExperimentMode.Collect ? runner.Collect() : runner.Run();
-            var rows = ExperimentReport.Rows(results);
-            ExperimentReport.Write(options.OutDirectory, rows);
+            if (mode is ExperimentMode.All) runner.Run();
+            var grid = runner.Collect();
+            if (grid.Missing.Count > 0)
+                Console.Error.WriteLine($"{grid.Missing.Count} of {cells.Count} cells have no {ExperimentRunner.ResultFile}, reported without them: {ExperimentRunner.Describe(grid.Missing)}");
+            var analysis = ExperimentReport.Of(grid);
+            AtomicFile.WriteAllText(Path.Combine(options.OutDirectory, ExperimentReport.CsvName), analysis.Csv());
             var chart = Path.Combine(options.OutDirectory, ExperimentPage.ChartName);
-            ExperimentChart.Write(chart, rows);
-            var page = ExperimentPage.Write(options, rows, results);
+            ExperimentChart.Write(chart, analysis.Rows);
+            var page = ExperimentPage.Write(analysis);
+            var markdown = parse.GetValue(report) ?? ExperimentMarkdown.DefaultPath(options.OutDirectory);
+            ExperimentMarkdown.Write(markdown, analysis, string.Join(' ', ["pmcm", command.Name, .. ArgumentsAsGiven(parse, command, _ => false).Select(SlurmJobScripts.Quote)]));
 
-            Console.WriteLine(ExperimentReport.Markdown(rows));
-            Ui.Out().MarkupLine($"results: [bold]{Markup.Escape(Path.Combine(options.OutDirectory, "results.md"))}[/], results.csv, {Markup.Escape(chart)}, {Markup.Escape(page)}");
+            Console.WriteLine(ExperimentMarkdown.Table(analysis));
+            Ui.Out().MarkupLine($"results: [bold]{Markup.Escape(markdown)}[/] (pictures in {Markup.Escape(ExperimentMarkdown.PictureFolder(markdown))}), {ExperimentReport.CsvName}, {Markup.Escape(chart)}, {Markup.Escape(page)}");
             return 0;
         }));
         return command;
@@ -74,10 +83,14 @@ public static class ExperimentCommand
     private static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// <summary>The grid options exactly as given on this command line, for the cell and collect jobs to repeat.</summary>
-    private static List<string> GridArguments(ParseResult parse, Command command, ExperimentModeOptionSet modes)
+    private static List<string> GridArguments(ParseResult parse, Command command, ExperimentModeOptionSet modes) =>
+        ArgumentsAsGiven(parse, command, modes.Owns);
+
+    /// <summary>The options given on this command line, in the command's order, but those <paramref name="skip"/> names.</summary>
+    private static List<string> ArgumentsAsGiven(ParseResult parse, Command command, Func<Option, bool> skip)
     {
         var arguments = new List<string>();
-        foreach (var option in command.Options.Where(o => !modes.Owns(o)))
+        foreach (var option in command.Options.Where(o => !skip(o)))
         {
             if (parse.GetResult(option) is not { Implicit: false } given) continue;
             arguments.Add(option.Name);

@@ -18,7 +18,7 @@ public sealed class ExperimentModeOptionSet
         AllowMultipleArgumentsPerToken = true,
     };
     private readonly Option<int?> cell = new("--cell") { Description = "Run grid cell N alone (0-based, in the order --emit lists them); skipped if finished" };
-    private readonly Option<bool> collect = new("--collect") { Description = "Train nothing: write results.md/.csv/.png and index.html from the finished cells" };
+    private readonly Option<bool> collect = new("--collect") { Description = "Train nothing: write the report, results.csv/.png and index.html from the finished cells, naming the missing ones" };
     private readonly Option<string?> partition = new("--slurm-partition") { Description = "Slurm partition of the cell jobs" };
     private readonly Option<int> gpus = new("--slurm-gpus") { Description = "GPUs per cell job (--gres=gpu:N)", DefaultValueFactory = _ => 0 };
     private readonly Option<string?> time = new("--slurm-time") { Description = "Time limit per cell job (Slurm format, e.g. 12:00:00)" };

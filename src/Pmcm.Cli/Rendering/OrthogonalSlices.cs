@@ -22,6 +22,15 @@ public static class OrthogonalSlices
 
     public static void Write(string pngPath, Volume image, bool[] reference, bool[] prediction, (int X, int Y, int Z) centre, int scale)
     {
+        using var bitmap = Render(image, reference, prediction, centre, scale);
+        using var png = bitmap.Encode(SKEncodedImageFormat.Png, 100)
+                        ?? throw new PmcmException($"{pngPath}: could not encode the slices as PNG");
+        AtomicFile.Write(pngPath, stream => png.SaveTo(stream));
+    }
+
+    /// <summary>The three slices as a bitmap (the caller disposes it), for pictures that combine several cases.</summary>
+    public static SKBitmap Render(Volume image, bool[] reference, bool[] prediction, (int X, int Y, int Z) centre, int scale)
+    {
         var shape = image.Shape;
         if (reference.LongLength != shape.Count || prediction.LongLength != shape.Count)
             throw new PmcmException($"slices: masks of {reference.LongLength} and {prediction.LongLength} voxels for an image of {shape}");
@@ -32,7 +41,7 @@ public static class OrthogonalSlices
         var sizes = planes.Select(p => Size(p, shape)).ToArray();
         var width = sizes.Sum(s => s.Columns * scale) + Gap * (planes.Length - 1);
         var height = sizes.Max(s => s.Rows) * scale;
-        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
+        var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque));
         bitmap.Erase(SKColors.Black);
 
         var left = 0;
@@ -59,9 +68,7 @@ public static class OrthogonalSlices
             left += columns * scale + Gap;
         }
 
-        using var png = bitmap.Encode(SKEncodedImageFormat.Png, 100)
-                        ?? throw new PmcmException($"{pngPath}: could not encode the slices as PNG");
-        AtomicFile.Write(pngPath, stream => png.SaveTo(stream));
+        return bitmap;
     }
 
     /// <summary>

@@ -17,8 +17,9 @@ public static class ExperimentPage
 {
     public const string ChartName = "results.png";
 
-    public static string Write(ExperimentOptions options, IReadOnlyList<ExperimentRow> rows, IReadOnlyList<ExperimentResult> results)
+    public static string Write(ExperimentReport report)
     {
+        var options = report.Grid.Options;
         var t = options.Template;
         var html = new StringBuilder();
         HtmlPage.Begin(html, "Pmcm experiment");
@@ -34,17 +35,17 @@ public static class ExperimentPage
 
         html.Append("""
             <h2>Results</h2>
-            <p>Mean ± std over the validation cases of every seed; HD95 and ASD in voxels. Click a header to sort.</p>
+            <p>Mean ± std over seeds (sample std) of each seed's mean over its validation cases; HD95 and ASD in voxels. Click a header to sort.</p>
             <table class="sortable" id="results">
-            <thead><tr><th data-sort="text">method</th><th class="num" data-sort="number">labeled</th><th class="num" data-sort="number">Dice (%)</th><th class="num" data-sort="number">Jaccard (%)</th><th class="num" data-sort="number">HD95</th><th class="num" data-sort="number">ASD</th><th class="num" data-sort="number">runs</th><th class="num" data-sort="number">minutes per run</th></tr></thead>
+            <thead><tr><th data-sort="text">method</th><th class="num" data-sort="number">labeled</th><th class="num" data-sort="number">Dice (%)</th><th class="num" data-sort="number">Jaccard (%)</th><th class="num" data-sort="number">HD95</th><th class="num" data-sort="number">ASD</th><th class="num" data-sort="number">seeds</th><th class="num" data-sort="number">empty predictions</th><th class="num" data-sort="number">minutes per run</th></tr></thead>
             <tbody>
 
             """);
-        foreach (var r in rows)
+        foreach (var r in report.Rows)
         {
             html.Append(CultureInfo.InvariantCulture, $"<tr data-method=\"{HtmlPage.Escape(r.Method)}\" data-labeled=\"{HtmlPage.Escape(r.Labeled)}\"><td>{HtmlPage.Escape(r.Method)}</td><td class=\"num\">{r.LabeledCases}</td>");
-            html.Append(Pm(r.Summary.Dice, 100)).Append(Pm(r.Summary.Jaccard, 100)).Append(Pm(r.Summary.Hd95, 1)).Append(Pm(r.Summary.Asd, 1));
-            html.Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{r.Runs}</td>{HtmlPage.NumberCell(r.MeanTrainingMinutes, 1)}</tr>\n");
+            html.Append(Pm(r.Dice, 100)).Append(Pm(r.Jaccard, 100)).Append(Pm(r.Hd95, 1)).Append(Pm(r.Asd, 1));
+            html.Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{r.Seeds.Count}</td><td class=\"num\">{r.EmptyPredictions}</td>{HtmlPage.NumberCell(r.MinutesPerRun, 1)}</tr>\n");
         }
         html.Append(CultureInfo.InvariantCulture, $"</tbody></table>\n<p><img src=\"{ChartName}\" alt=\"Dice and HD95 per method\" style=\"max-width: 100%; image-rendering: auto\"></p>\n");
 
@@ -55,9 +56,9 @@ public static class ExperimentPage
             <tbody>
 
             """);
-        // The runner returns one result per cell, in the grid's order.
-        foreach (var (cell, r) in options.Cells().Select(c => c.Name).Zip(results))
+        foreach (var finished in report.Grid.Finished)
         {
+            var (cell, r) = (finished.Cell.Name, finished.Result);
             var summary = MetricSummary.Of(r.Scores);
             var curves = Path.GetRelativePath(options.OutDirectory, new RunFiles(Path.Combine(options.OutDirectory, cell)).Curves);
             var hasCurves = File.Exists(Path.Combine(options.OutDirectory, curves));
@@ -69,6 +70,8 @@ public static class ExperimentPage
                 : "<td>none</td></tr>\n");
         }
         html.Append("</tbody></table>\n");
+        if (report.Grid.Missing.Count > 0)
+            html.Append(CultureInfo.InvariantCulture, $"<p id=\"missing\">Not finished yet, left out: {HtmlPage.Escape(ExperimentRunner.Describe(report.Grid.Missing))}.</p>\n");
         HtmlPage.End(html);
 
         var page = Path.Combine(options.OutDirectory, ReportFolder.PageName);
@@ -76,7 +79,7 @@ public static class ExperimentPage
         return page;
     }
 
-    private static string Pm(Statistic s, double factor) =>
+    private static string Pm(SeedStatistic s, double factor) =>
         $"<td class=\"num\" data-value=\"{HtmlPage.SortValue(factor * s.Mean)}\">{HtmlPage.Number(factor * s.Mean, 2)} ± {HtmlPage.Number(factor * s.Std, 2)}</td>";
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -3,7 +3,7 @@ using SkiaSharp;
 
 namespace Pmcm.Learning.Experiments;
 
-/// <summary>A PNG comparing the methods: Dice (%) and HD95 bars with ± std whiskers, one bar per table row.</summary>
+/// <summary>A PNG comparing the methods: Dice (%) and HD95 bars with ± std (over seeds) whiskers, one bar per table row.</summary>
 public static class ExperimentChart
 {
     private const int PanelWidth = 520, Height = 420, Margin = 60;
@@ -16,8 +16,8 @@ public static class ExperimentChart
         using (var canvas = new SKCanvas(bitmap))
         {
             canvas.Clear(SKColors.White);
-            Panel(canvas, 0, "Dice (%)", rows, r => (100 * r.Summary.Dice.Mean, 100 * r.Summary.Dice.Std));
-            Panel(canvas, PanelWidth, "HD95 (voxels, lower is better)", rows, r => (r.Summary.Hd95.Mean, r.Summary.Hd95.Std));
+            Panel(canvas, 0, "Dice (%)", rows, r => (100 * r.Dice.Mean, 100 * r.Dice.Std));
+            Panel(canvas, PanelWidth, "HD95 (voxels, lower is better)", rows, r => (r.Hd95.Mean, r.Hd95.Std));
         }
         using var image = SKImage.FromBitmap(bitmap);
         using var data = image.Encode(SKEncodedImageFormat.Png, 100);

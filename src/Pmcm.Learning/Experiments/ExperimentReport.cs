@@ -1,54 +1,64 @@
 using System.Globalization;
 using System.Text;
-using Pmcm.Core.IO;
 using Pmcm.Core.Metrics;
+using Pmcm.Learning.Training;
 
 namespace Pmcm.Learning.Experiments;
 
-/// <summary>One row of the paper-style table: a method at a labeled count, pooled over seeds and cases.</summary>
-public sealed record ExperimentRow(string Method, string Labeled, int LabeledCases, MetricSummary Summary, int Runs, double MeanTrainingMinutes);
-
 /// <summary>
-/// The paper-style table (Dice %, Jaccard %, HD95, ASD as mean ± std over the evaluated cases) as Markdown and CSV.
-/// Standard deviations are numpy's population std over all evaluated cases of all seeds.
+/// What a grid's finished cells say: the table (<see cref="ExperimentRow"/>, also <c>results.csv</c>), the paired
+/// comparisons with bootstrap intervals, every row's validation curve, and what the logged terms of the PMCM rows
+/// did over training. Missing cells are listed, not fatal: the report covers what exists.
 /// </summary>
-public static class ExperimentReport
+public sealed record ExperimentReport(
+    GridResults Grid,
+    IReadOnlyList<ExperimentRow> Rows,
+    IReadOnlyList<PairedComparison> Comparisons,
+    IReadOnlyList<ValidationCurve> Curves,
+    IReadOnlyList<LossQuarters> Dynamics,
+    PairedBootstrap Bootstrap)
 {
-    public static IReadOnlyList<ExperimentRow> Rows(IReadOnlyList<ExperimentResult> results) => results
-        .GroupBy(r => (r.Method, r.Labeled))
-        .Select(g => new ExperimentRow(g.Key.Method, g.Key.Labeled, g.First().LabeledCases,
-            MetricSummary.Of(g.SelectMany(r => r.Scores).ToList()), g.Count(), g.Average(r => r.TrainingSeconds) / 60))
-        .ToList();
+    public const string CsvName = "results.csv";
 
-    public static string Markdown(IReadOnlyList<ExperimentRow> rows)
+    private static readonly string Pmcm = TrainingMethods.Name(TrainingMethod.Pmcm);
+    private static readonly string Supervised = TrainingMethods.Name(TrainingMethod.Supervised);
+
+    /// <param name="bootstrap">How the comparisons' intervals are drawn; by default 10 000 resamples at a fixed seed.</param>
+    public static ExperimentReport Of(GridResults grid, PairedBootstrap? bootstrap = null)
     {
-        var text = new StringBuilder();
-        text.AppendLine("| method | labeled | Dice (%) | Jaccard (%) | HD95 (voxels) | ASD (voxels) | runs | minutes per run |");
-        text.AppendLine("| --- | --- | --- | --- | --- | --- | --- | --- |");
-        foreach (var r in rows)
-            text.AppendLine($"| {r.Method} | {r.LabeledCases} | {Pct(r.Summary.Dice)} | {Pct(r.Summary.Jaccard)} | {Plain(r.Summary.Hd95)} | {Plain(r.Summary.Asd)} | {r.Runs} | {F(r.MeanTrainingMinutes, 1)} |");
+        bootstrap ??= new PairedBootstrap();
+        var cells = grid.Finished;
+        var dynamics = cells.Where(c => c.Result.Method == Pmcm).GroupBy(c => c.Result.Labeled)
+            .Select(g => LossQuarters.Of(g.ToList())).OfType<LossQuarters>().ToList();
+        return new ExperimentReport(grid, ExperimentRow.Of(cells), PairedComparison.Of(cells, bootstrap),
+            ValidationCurve.Of(cells), dynamics, bootstrap);
+    }
+
+    /// <summary>
+    /// The share of the Dice gap between the supervised baseline at a comparison's labeled count and supervised
+    /// training with every case labeled that the method closes, (method − baseline) / (all − baseline), from the
+    /// rows' means over seeds; null for other comparisons or when a row is missing. Above 0.5 the method is closer
+    /// to the fully supervised bound than to its baseline.
+    /// </summary>
+    public double? GapClosed(PairedComparison comparison)
+    {
+        if (comparison.Baseline != Supervised || comparison.Labeled == LabeledCount.All.ToString()) return null;
+        double? Dice(string method, string labeled) => Rows.FirstOrDefault(r => r.Method == method && r.Labeled == labeled)?.Dice.Mean;
+        if (Dice(comparison.Method, comparison.Labeled) is not { } mine || Dice(Supervised, comparison.Labeled) is not { } baseline
+            || Dice(Supervised, LabeledCount.All.ToString()) is not { } bound || bound == baseline) return null;
+        return (mine - baseline) / (bound - baseline);
+    }
+
+    /// <summary>The table as CSV: scores as fractions / voxels, std over seeds (ddof = 1, NaN with one seed).</summary>
+    public string Csv()
+    {
+        var text = new StringBuilder("method,labeled,dice_mean,dice_std,jaccard_mean,jaccard_std,hd95_mean,hd95_std,asd_mean,asd_std,seeds,cases,empty_predictions,iterations,minutes_per_run\n");
+        foreach (var r in Rows)
+            text.AppendLine(string.Join(",", r.Method, r.LabeledCases, F(r.Dice.Mean, 6), F(r.Dice.Std, 6), F(r.Jaccard.Mean, 6), F(r.Jaccard.Std, 6),
+                F(r.Hd95.Mean, 4), F(r.Hd95.Std, 4), F(r.Asd.Mean, 4), F(r.Asd.Std, 4), r.Seeds.Count, r.Cases, r.EmptyPredictions,
+                string.Join(' ', r.Iterations), F(r.MinutesPerRun, 2)));
         return text.ToString();
     }
 
-    public static string Csv(IReadOnlyList<ExperimentRow> rows)
-    {
-        var text = new StringBuilder("method,labeled,dice_mean,dice_std,jaccard_mean,jaccard_std,hd95_mean,hd95_std,asd_mean,asd_std,cases,empty_predictions,runs,minutes_per_run\n");
-        foreach (var r in rows)
-        {
-            var s = r.Summary;
-            text.AppendLine(string.Join(",", r.Method, r.LabeledCases, F(s.Dice.Mean, 6), F(s.Dice.Std, 6), F(s.Jaccard.Mean, 6), F(s.Jaccard.Std, 6),
-                F(s.Hd95.Mean, 4), F(s.Hd95.Std, 4), F(s.Asd.Mean, 4), F(s.Asd.Std, 4), s.Cases, s.EmptyPredictions, r.Runs, F(r.MeanTrainingMinutes, 2)));
-        }
-        return text.ToString();
-    }
-
-    public static void Write(string directory, IReadOnlyList<ExperimentRow> rows)
-    {
-        AtomicFile.WriteAllText(Path.Combine(directory, "results.md"), Markdown(rows));
-        AtomicFile.WriteAllText(Path.Combine(directory, "results.csv"), Csv(rows));
-    }
-
-    private static string Pct(Statistic s) => $"{F(100 * s.Mean, 2)} ± {F(100 * s.Std, 2)}";
-    private static string Plain(Statistic s) => $"{F(s.Mean, 2)} ± {F(s.Std, 2)}";
     private static string F(double v, int digits) => v.ToString("F" + digits, CultureInfo.InvariantCulture);
 }

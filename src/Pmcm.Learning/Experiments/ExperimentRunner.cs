@@ -46,16 +46,28 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         return RunCell(cells[index], cancellation);
     }
 
-    /// <summary>The results of every cell, in grid order, without training; a missing one is an error naming it.</summary>
-    public IReadOnlyList<ExperimentResult> Collect()
+    /// <summary>
+    /// The finished cells and the missing ones, in grid order, without training, so a report can be written while
+    /// the grid is still running. A grid with no finished cell at all is an error naming the cells.
+    /// </summary>
+    public GridResults Collect()
     {
         var cells = options.Cells().ToList();
-        var missing = cells.Select((cell, i) => (cell, i)).Where(c => !File.Exists(ResultPath(c.cell))).ToList();
-        if (missing.Count > 0)
-            throw new PmcmException($"{missing.Count} of {cells.Count} cells have no {ResultFile}: "
-                                    + string.Join(", ", missing.Select(c => $"{c.i} ({c.cell.Name})")));
-        return cells.Select(cell => Read(ResultPath(cell))).ToList();
+        var missing = cells.Select((cell, i) => new MissingCell(i, cell)).Where(c => !File.Exists(ResultPath(c.Cell))).ToList();
+        if (missing.Count == cells.Count)
+            throw new PmcmException($"none of the {cells.Count} cells has a {ResultFile}: " + Describe(missing));
+        var finished = cells.Where(cell => File.Exists(ResultPath(cell))).Select(cell =>
+        {
+            var folder = Path.Combine(options.OutDirectory, cell.Name);
+            var files = new RunFiles(folder);
+            var record = File.Exists(files.Record) || File.Exists(files.LegacyConfig) ? RunRecord.ReadFolder(folder) : null;
+            return new FinishedCell(cell, Read(ResultPath(cell)), folder, record);
+        }).ToList();
+        return new GridResults(options, finished, missing);
     }
+
+    /// <summary>"0 (supervised-labeled8-seed1), 3 (…)": the cells by number and name.</summary>
+    public static string Describe(IEnumerable<MissingCell> cells) => string.Join(", ", cells.Select(c => $"{c.Index} ({c.Cell.Name})"));
 
     // Bad data fails before any cell starts, not inside the first run.
     private void CheckData() => TrainingData.Open(options.Template.DataDirectory, options.OutDirectory, options.Template.Downsample);

@@ -7,7 +7,7 @@ namespace Pmcm.Learning.Tests.Experiments;
 public class ExperimentRunnerTests
 {
     [Fact]
-    public void TinyGridRunsEachCellOnceAndWritesThePaperTable()
+    public void Tiny_grid_runs_each_cell_once_and_its_report_reads_the_run_folders()
     {
         using var temp = new TempDir();
         var data = TinyDataset.Write(temp.File("data"));
@@ -24,11 +24,11 @@ public class ExperimentRunnerTests
         Assert.All(results, r => Assert.Equal(2, r.Scores.Count)); // the 2 validation cases, never the test list
         Assert.Equal(4, results.Single(r => r.Labeled == "all").LabeledCases);
 
-        var rows = ExperimentReport.Rows(results);
-        var markdown = ExperimentReport.Markdown(rows);
-        Assert.Contains("| supervised | 4 |", markdown);
-        Assert.Contains("| pmcm | 2 |", markdown);
-        Assert.Equal(4, ExperimentReport.Csv(rows).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        var report = ExperimentReport.Of(new ExperimentRunner(grid).Collect());
+        Assert.Equal([("supervised", 2), ("supervised", 4), ("pmcm", 2)], report.Rows.Select(r => (r.Method, r.LabeledCases)));
+        Assert.All(report.Rows, r => Assert.Equal([2], r.Iterations)); // from each run's run.json
+        Assert.Equal(3, report.Curves.Count); // from each run's validation.csv
+        Assert.All(report.Curves, c => Assert.Equal(2L, c.Points[^1].Iteration));
 
         // A second run finds every cell finished and trains nothing.
         var skipped = new List<string>();
@@ -38,7 +38,7 @@ public class ExperimentRunnerTests
     }
 
     [Fact]
-    public void LabeledCountsAreNumbersOrAll()
+    public void Labeled_counts_are_numbers_or_all()
     {
         Assert.Equal([new LabeledCount(8), LabeledCount.All], LabeledCount.ParseList("8, all"));
         var error = Assert.Throws<Pmcm.Core.PmcmException>(() => LabeledCount.ParseList("8,many"));

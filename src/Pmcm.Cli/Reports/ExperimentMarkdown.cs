@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Text;
+using Pmcm.Core.IO;
+using Pmcm.Core.Metrics;
+using Pmcm.Core.Runs;
+using Pmcm.Learning;
+using Pmcm.Learning.Experiments;
+using Pmcm.Learning.Training;
+
+namespace Pmcm.Cli.Reports;
+
+/// <summary>
+/// The experiment's Markdown report (<c>pmcm experiment --report PATH</c>, default <c>OUT/results.md</c>): the grid,
+/// the missing cells, the table over seeds, the paired comparisons with their bootstrap intervals, the validation
+/// curves, the best and worst validation cases, what the PMCM rows' logged terms did, and every run. Its pictures go
+/// into the folder beside PATH named after PATH's stem (<c>docs/results-la-cpu.md</c> →
+/// <c>docs/results-la-cpu/</c>) and are linked relatively, so the report can be committed with them.
+/// </summary>
+public static class ExperimentMarkdown
+{
+    public const string CurvesName = "validation-curves.png";
+    public const string OverlaysName = "overlays.png";
+
+    /// <summary>The default report path: <c>results.md</c> in the experiment folder.</summary>
+    public static string DefaultPath(string outDirectory) => Path.Combine(outDirectory, "results.md");
+
+    /// <summary>The folder the pictures of the report at <paramref name="path"/> go into.</summary>
+    public static string PictureFolder(string path) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileNameWithoutExtension(path));
+
+    /// <summary>Draws the pictures and writes the report; <paramref name="command"/> is the command line that made it.</summary>
+    public static void Write(string path, ExperimentReport report, string command)
+    {
+        var pictures = PictureFolder(path);
+        Directory.CreateDirectory(pictures);
+        var link = Uri.EscapeDataString(Path.GetFileName(pictures));
+
+        var curves = Path.Combine(pictures, CurvesName);
+        ValidationCurvesChart.Write(curves, report.Curves);
+        var overlays = Path.Combine(pictures, OverlaysName);
+        var drawn = ExperimentOverlays.Write(overlays, report.Grid);
+        // A picture of an earlier report must not stand for this one.
+        if (drawn.Drawn.Count == 0 && File.Exists(overlays)) File.Delete(overlays);
+
+        var md = new StringBuilder();
+        Grid(md, report, command);
+        md.Append("\n## Results\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"""
+            Each seed's score is its mean over the validation cases; the table shows the mean ± std of those over the
+            seeds (sample std, ddof = 1; n/a with one seed). HD95 and ASD are in voxels of the training grid
+            (downsample ×{report.Grid.Options.Template.Downsample}). An empty prediction scores 0 on all four metrics, the
+            reference's convention, which flatters HD95 and ASD: `empty` counts them over all seeds and cases.
+            Minutes are the wall time of the session that finished the run (a resumed run counts its last part only).
+
+
+            """);
+        md.Append(Table(report));
+
+        Comparisons(md, report);
+
+        md.Append(CultureInfo.InvariantCulture, $"\n## Validation curves\n\nValidation Dice and HD95 of every row, mean over its seeds at each validation iteration.\n\n![validation curves]({link}/{CurvesName})\n");
+
+        md.Append("\n## Best and worst validation case\n\n");
+        if (drawn.Drawn.Count > 0)
+        {
+            md.Append("Slices through the reference's centre (axial, coronal, sagittal): reference outline green, prediction red, both yellow. ");
+            md.Append("Each case is segmented again from its run's best.pth; top to bottom:\n\n");
+            foreach (var caption in drawn.Drawn) md.Append("- ").Append(caption).Append('\n');
+            md.Append(CultureInfo.InvariantCulture, $"\n![best and worst validation cases]({link}/{OverlaysName})\n");
+        }
+        else md.Append("Not drawn.\n");
+        foreach (var reason in drawn.Skipped) md.Append("\nNot drawn: ").Append(reason).Append('\n');
+
+        Dynamics(md, report);
+        Runs(md, report);
+        AtomicFile.WriteAllText(path, md.ToString());
+    }
+
+    /// <summary>The table over seeds alone, as the command prints it.</summary>
+    public static string Table(ExperimentReport report)
+    {
+        var md = new StringBuilder();
+        md.Append("| method | labeled | Dice (%) | Jaccard (%) | HD95 (voxels) | ASD (voxels) | seeds | cases | empty | iterations | minutes per run |\n");
+        md.Append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        foreach (var r in report.Rows)
+            md.Append(CultureInfo.InvariantCulture,
+                $"| {r.Method} | {r.LabeledCases} | {Pm(r.Dice, 100)} | {Pm(r.Jaccard, 100)} | {Pm(r.Hd95, 1)} | {Pm(r.Asd, 1)} | {r.Seeds.Count} | {r.Cases} | {r.EmptyPredictions} | {string.Join(", ", r.Iterations)} | {F(r.MinutesPerRun, 1)} |\n");
+        return md.ToString();
+    }
+
+    private static void Grid(StringBuilder md, ExperimentReport report, string command)
+    {
+        var grid = report.Grid;
+        var t = grid.Options.Template;
+        var total = grid.Finished.Count + grid.Missing.Count;
+        var validation = grid.Finished[0].Result.Cases;
+        md.Append("# Experiment results\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"Written by `pmcm experiment` from {grid.Finished.Count} of the grid's {total} runs:\n\n```sh\n{command}\n```\n\n");
+        md.Append(CultureInfo.InvariantCulture, $"""
+            - **Data:** `{Path.GetFullPath(t.DataDirectory)}`; runs are scored on the {validation.Count} validation cases held out at
+              the end of `train.list` ({string.Join(", ", validation)}), with the best checkpoint chosen on the same cases
+              (optimistic for every row alike). The test list is not used.
+            - **Grid:** methods {string.Join(", ", grid.Options.Methods.Select(TrainingMethods.Name))}; labeled {string.Join(", ", grid.Options.Labeled)}; seeds {string.Join(", ", grid.Options.Seeds)}.
+
+            """);
+        // The scale as the runs recorded it; runs that differ (a grid extended or resumed with other settings) are named.
+        var scales = grid.Finished.Where(c => c.Record is not null).GroupBy(c => Scale(c.Record!)).ToList();
+        if (scales.Count <= 1)
+            md.Append("- **Scale:** ").Append(scales.Count == 1 ? scales[0].Key : "not recorded (no run.json in the run folders)").Append(".\n");
+        else
+            foreach (var scale in scales)
+                md.Append("- **Scale** of ").Append(string.Join(", ", scale.Select(c => c.Cell.Name))).Append(": ").Append(scale.Key).Append(".\n");
+        if (grid.Missing.Count > 0)
+            md.Append(CultureInfo.InvariantCulture, $"\n**Missing:** {grid.Missing.Count} of {total} runs have no result yet (not run, running, or failed) and are left out: {ExperimentRunner.Describe(grid.Missing)}.\n");
+    }
+
+    private static string Scale(RunRecord r) => string.Create(CultureInfo.InvariantCulture,
+        $"{r.Iterations} iterations, patch {r.Patch}, batch {r.BatchSize} ({r.LabeledBatchSize} labeled), {r.NFilters} filters, downsample ×{r.Downsample}, lr {r.LearningRate}, ramp-up `{r.Ramp}`, validation every {r.ValidateEvery} iterations, BatchNorm recalibration {(r.BatchNormRecalibration > 0 ? $"over {r.BatchNormRecalibration} batches" : "off")}, precision {r.Precision}");
+
+    private static void Comparisons(StringBuilder md, ExperimentReport report)
+    {
+        md.Append("\n## Paired comparisons\n\n");
+        if (report.Comparisons.Count == 0)
+        {
+            md.Append("No two rows share a labeled count, seeds and cases yet.\n");
+            return;
+        }
+        var bootstrap = report.Bootstrap;
+        md.Append(CultureInfo.InvariantCulture, $"""
+            A pair is one seed's run of each method scored on the same validation case. Differences are method − baseline,
+            mean over the pairs, with a {100 * bootstrap.Confidence:G3} % percentile bootstrap interval ({bootstrap.Resamples:N0} resamples of the pairs with
+            replacement, generator seed {bootstrap.Seed}). The HD95 ratio is the method's mean HD95 over the baseline's on
+            the same pairs. The pairs of one case under different seeds share that case's difficulty, so the interval
+            treats case and seed noise alike. `gap closed` is the share of the Dice gap between supervised training at
+            that labeled count and with every case labeled that the method closes (above 50 %: closer to the bound).
+
+
+            """);
+        md.Append("| method | baseline | labeled | pairs (seeds) | ΔDice (points) [95 % CI] | ΔHD95 (voxels) [95 % CI] | HD95 ratio [95 % CI] | gap closed |\n");
+        md.Append("| --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        foreach (var c in report.Comparisons)
+        {
+            var labeled = report.Rows.First(r => r.Method == c.Method && r.Labeled == c.Labeled).LabeledCases;
+            md.Append(CultureInfo.InvariantCulture, $"| {c.Method} | {c.Baseline} | {labeled} | {c.Dice.Count} ({c.Seeds}) | {Ci(c.Dice, 100, 2)} | ");
+            md.Append(c.Hd95 is { } d ? Ci(d, 1, 2) : "n/a").Append(" | ").Append(c.Hd95Ratio is { } q ? $"{F(q.Estimate, 2)} [{F(q.Low, 2)}, {F(q.High, 2)}]" : "n/a").Append(" | ");
+            md.Append(report.GapClosed(c) is { } gap ? F(100 * gap, 0) + " %" : "").Append(" |\n");
+        }
+    }
+
+    private static void Dynamics(StringBuilder md, ExperimentReport report)
+    {
+        md.Append("\n## Training dynamics\n\n");
+        if (report.Dynamics.Count == 0)
+        {
+            md.Append("No PMCM run kept a log.csv.\n");
+            return;
+        }
+        md.Append("""
+            Each column of the PMCM runs' `log.csv` (loss terms, then the weights the ramp-ups gave them), averaged over the
+            first, second, third and fourth quarter of a run's iterations and then over the seeds.
+
+            """);
+        foreach (var d in report.Dynamics)
+        {
+            md.Append(CultureInfo.InvariantCulture, $"\n**{d.Method}, {d.LabeledCases} labeled** ({d.Runs} {(d.Runs == 1 ? "run" : "runs")})\n\n");
+            md.Append("| term | 1st quarter | 2nd | 3rd | 4th | 4th / 1st |\n| --- | --- | --- | --- | --- | --- |\n");
+            foreach (var term in d.Terms)
+            {
+                var m = term.Means;
+                md.Append(CultureInfo.InvariantCulture, $"| {term.Term} | {G(m[0])} | {G(m[1])} | {G(m[2])} | {G(m[3])} | {(m[0] != 0 ? F(m[3] / m[0], 2) : "n/a")} |\n");
+            }
+        }
+    }
+
+    private static void Runs(StringBuilder md, ExperimentReport report)
+    {
+        md.Append("\n## Runs\n\n| run | Dice (%) | HD95 (voxels) | empty | best iteration | minutes |\n| --- | --- | --- | --- | --- | --- |\n");
+        foreach (var c in report.Grid.Finished)
+        {
+            var s = MetricSummary.Of(c.Result.Scores);
+            md.Append(CultureInfo.InvariantCulture, $"| {c.Cell.Name} | {F(100 * s.Dice.Mean, 2)} | {F(s.Hd95.Mean, 2)} | {s.EmptyPredictions} | {c.Result.BestIteration} | {F(c.Result.TrainingSeconds / 60, 1)} |\n");
+        }
+    }
+
+    private static string Pm(SeedStatistic s, double factor) => $"{F(factor * s.Mean, 2)} ± {F(factor * s.Std, 2)}";
+
+    // A difference with its interval, signed: "+1.25 [-0.40, +2.90]".
+    private static string Ci(BootstrapInterval i, double factor, int digits) =>
+        $"{Signed(factor * i.Estimate, digits)} [{Signed(factor * i.Low, digits)}, {Signed(factor * i.High, digits)}]";
+
+    private static string Signed(double v, int digits) => (v > 0 ? "+" : "") + F(v, digits);
+
+    private static string F(double v, int digits) => double.IsNaN(v) ? "n/a" : v.ToString("F" + digits, CultureInfo.InvariantCulture);
+
+    private static string G(double v) => v.ToString("G4", CultureInfo.InvariantCulture);
+}

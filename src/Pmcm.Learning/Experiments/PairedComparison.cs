@@ -1,0 +1,68 @@
+using Pmcm.Core.Metrics;
+using Pmcm.Learning.Training;
+
+namespace Pmcm.Learning.Experiments;
+
+/// <summary>
+/// One method against a baseline at the same labeled count, pair by pair: a pair is the two runs of the same seed
+/// scored on the same validation case. <see cref="Dice"/> and <see cref="Hd95"/> are mean differences
+/// (method − baseline; Dice as a fraction, HD95 in voxels) and <see cref="Hd95Ratio"/> is mean HD95 of the method
+/// over the baseline's, each with its <see cref="PairedBootstrap"/> interval. Pairs whose HD95 is undefined (an
+/// empty reference) are left out of the two HD95 statistics, which are null when no pair is left.
+/// </summary>
+public sealed record PairedComparison(
+    string Method,
+    string Baseline,
+    string Labeled,
+    int Seeds,
+    BootstrapInterval Dice,
+    BootstrapInterval? Hd95,
+    BootstrapInterval? Hd95Ratio)
+{
+    /// <summary>The methods a full PMCM is compared with, besides the supervised baseline: its ablations.</summary>
+    private static readonly string[] Ablations = [TrainingMethods.Name(TrainingMethod.PmcmNoPml), TrainingMethods.Name(TrainingMethod.PmcmNoCml)];
+
+    private static readonly string Supervised = TrainingMethods.Name(TrainingMethod.Supervised);
+    private static readonly string Pmcm = TrainingMethods.Name(TrainingMethod.Pmcm);
+
+    /// <summary>
+    /// Every method other than the supervised baseline against the baseline with its labeled count, then PMCM
+    /// against each ablation with the same labeled count; a comparison with no common (seed, case) pair is skipped.
+    /// </summary>
+    public static IReadOnlyList<PairedComparison> Of(IReadOnlyList<FinishedCell> cells, PairedBootstrap bootstrap)
+    {
+        var rows = cells.GroupBy(c => (c.Result.Method, c.Result.Labeled)).Select(g => g.Key).ToList();
+        var pairs = rows.Where(r => r.Method != Supervised).Select(r => (r.Method, Baseline: Supervised, r.Labeled))
+            .Concat(rows.Where(r => Ablations.Contains(r.Method)).Select(r => (Method: Pmcm, Baseline: r.Method, r.Labeled)));
+        return pairs.Select(p => Compare(cells, p.Method, p.Baseline, p.Labeled, bootstrap)).OfType<PairedComparison>().ToList();
+    }
+
+    private static PairedComparison? Compare(IReadOnlyList<FinishedCell> cells, string method, string baseline, string labeled, PairedBootstrap bootstrap)
+    {
+        var mine = Scores(cells, method, labeled);
+        var theirs = Scores(cells, baseline, labeled);
+        // Sorted, so the bootstrap sees the pairs in one order whatever order the files listed them in.
+        var matched = mine.Keys.Where(theirs.ContainsKey).OrderBy(k => k.Seed).ThenBy(k => k.Case, StringComparer.Ordinal).Select(k => (Key: k, A: mine[k], B: theirs[k])).ToList();
+        if (matched.Count == 0) return null;
+        var dice = bootstrap.MeanDifference(matched.Select(m => m.A.Dice).ToList(), matched.Select(m => m.B.Dice).ToList());
+        var defined = matched.Where(m => !double.IsNaN(m.A.Hd95) && !double.IsNaN(m.B.Hd95)).ToList();
+        BootstrapInterval? hd95 = null, ratio = null;
+        if (defined.Count > 0)
+        {
+            var (a, b) = (defined.Select(m => m.A.Hd95).ToList(), defined.Select(m => m.B.Hd95).ToList());
+            hd95 = bootstrap.MeanDifference(a, b);
+            ratio = bootstrap.RatioOfMeans(a, b);
+        }
+        return new PairedComparison(method, baseline, labeled, matched.Select(m => m.Key.Seed).Distinct().Count(), dice, hd95, ratio);
+    }
+
+    // One row's per-case scores keyed by (seed, case).
+    private static Dictionary<(int Seed, string Case), SegmentationScores> Scores(IReadOnlyList<FinishedCell> cells, string method, string labeled)
+    {
+        var scores = new Dictionary<(int, string), SegmentationScores>();
+        foreach (var c in cells.Where(c => c.Result.Method == method && c.Result.Labeled == labeled))
+            for (var i = 0; i < c.Result.Cases.Count; i++)
+                scores[(c.Result.Seed, c.Result.Cases[i])] = c.Result.Scores[i];
+        return scores;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Text.Json;
+using Pmcm.Core.Metrics;
+using Pmcm.Learning.Experiments;
+using SkiaSharp;
+
+namespace Pmcm.Cli.Tests.Reports;
+
+/// <summary>
+/// `pmcm experiment --report PATH` on a tiny grid of supervised and pmcm with 2 labeled over seeds 1 and 2: the
+/// Markdown's numbers are the result.json files' (over seeds, paired by seed and case), its pictures decode and sit in
+/// the folder named after PATH, and a grid with a cell missing is still reported.
+/// </summary>
+[Collection("Console")]
+public sealed class ExperimentMarkdownTests : IDisposable
+{
+    private const string Grid = "--methods supervised,pmcm --labeled 2 --seeds 1,2";
+    private readonly TempDir _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    [Fact]
+    public void Report_holds_the_table_over_seeds_the_paired_interval_and_its_pictures()
+    {
+        var data = TinyGrid.WriteData(_temp.File("data"));
+        var output = _temp.File("experiment");
+        var report = _temp.File("docs/tiny report.md");
+        var (exit, stdout, stderr) = CliHarness.Run(TinyGrid.Arguments(Grid, data, output, "--report", report));
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("| method | labeled | Dice (%) |", stdout);
+        var md = File.ReadAllText(report);
+
+        // The table: each seed's mean over its cases, then mean ± sample std over the two seeds.
+        var results = new[] { "supervised-labeled2-seed1", "supervised-labeled2-seed2", "pmcm-labeled2-seed1", "pmcm-labeled2-seed2" }
+            .ToDictionary(cell => cell, cell => Result(output, cell));
+        var seedMeans = new[] { results["pmcm-labeled2-seed1"], results["pmcm-labeled2-seed2"] }.Select(r => 100 * r.Scores.Average(s => s.Dice)).ToArray();
+        var mean = seedMeans.Average();
+        var std = Math.Sqrt(seedMeans.Sum(v => (v - mean) * (v - mean)));
+        Assert.Contains(Invariant($"| pmcm | 2 | {mean:F2} ± {std:F2} |"), md);
+
+        // The paired comparison: pmcm − supervised over the four (seed, case) pairs, with the report's bootstrap.
+        var (a, b) = (new List<double>(), new List<double>());
+        foreach (var seed in new[] { 1, 2 })
+        {
+            var (mine, theirs) = (results[$"pmcm-labeled2-seed{seed}"], results[$"supervised-labeled2-seed{seed}"]);
+            foreach (var name in mine.Cases.Order(StringComparer.Ordinal))
+            {
+                a.Add(mine.Scores[mine.Cases.ToList().IndexOf(name)].Dice);
+                b.Add(theirs.Scores[theirs.Cases.ToList().IndexOf(name)].Dice);
+            }
+        }
+        var dice = new PairedBootstrap().MeanDifference(a, b);
+        Assert.Contains(Invariant($"| pmcm | supervised | 2 | 4 (2) | {Signed(100 * dice.Estimate)} [{Signed(100 * dice.Low)}, {Signed(100 * dice.High)}] |"), md);
+
+        // Pictures beside the report, in the folder named after its stem, linked relatively.
+        Assert.Contains("![validation curves](tiny%20report/validation-curves.png)", md);
+        Assert.Contains("![best and worst validation cases](tiny%20report/overlays.png)", md);
+        using var curves = SKBitmap.Decode(_temp.File("docs/tiny report/validation-curves.png"));
+        Assert.True(curves.Width > 0 && curves.Height > 0);
+        // Best and worst case of seed 1 for pmcm and for supervised: four strips, each naming its run and case.
+        using var overlays = SKBitmap.Decode(_temp.File("docs/tiny report/overlays.png"));
+        Assert.True(overlays.Height > 4 * 32);
+        foreach (var (method, which) in new[] { ("pmcm", "best"), ("pmcm", "worst"), ("supervised", "best"), ("supervised", "worst") })
+            Assert.Contains($"- {method}, 2 labeled, seed 1, {which} case ", md);
+        Assert.Contains("**pmcm, 2 labeled** (2 runs)", md); // the training dynamics of the pmcm row
+
+        // A cell gone: collect still reports the rest and says what is missing.
+        File.Delete(Path.Combine(output, "pmcm-labeled2-seed2", ExperimentRunner.ResultFile));
+        (exit, _, stderr) = CliHarness.Run(TinyGrid.Arguments(Grid, data, output, "--report", report, "--collect"));
+        Assert.True(exit == 0, stderr);
+        md = File.ReadAllText(report);
+        Assert.Contains("**Missing:** 1 of 4 runs have no result yet (not run, running, or failed) and are left out: 3 (pmcm-labeled2-seed2).", md);
+        Assert.Contains(Invariant($"| pmcm | 2 | {seedMeans[0]:F2} ± n/a |"), md);
+        Assert.Contains("| pmcm | supervised | 2 | 2 (1) |", md);
+    }
+
+    private static ExperimentResult Result(string output, string cell) =>
+        JsonSerializer.Deserialize<ExperimentResult>(File.ReadAllText(Path.Combine(output, cell, ExperimentRunner.ResultFile)))!;
+
+    private static string Signed(double v) => (v > 0 ? "+" : "") + v.ToString("F2", CultureInfo.InvariantCulture);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
