@@ -28,6 +28,12 @@ internal static class TrainingCheckpoint
     /// <summary>Room for state.json, names and zip structure on top of the tensors' own bytes.</summary>
     private const long SlackBytes = 1 << 20;
 
+    /// <summary>
+    /// Checkpoints before 2026-11-26 deflated their entries at the fastest level, which expands float data by
+    /// about 5 % (measured: 9 477 504 → 9 981 127 bytes); 1/8 on top of the tensors' bytes still loads them.
+    /// </summary>
+    private const int LegacyExpansionDivisor = 8;
+
     public static void Save(string path, IReadOnlyDictionary<string, nn.Module> modules, SGD optimizer, TrainingState state)
     {
         var entries = new List<(string Name, byte[] Content)>();
@@ -40,7 +46,8 @@ internal static class TrainingCheckpoint
             using var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true);
             foreach (var (name, content) in entries)
             {
-                using var entry = zip.CreateEntry(name, CompressionLevel.Fastest).Open();
+                // Stored, not deflated: float weights do not compress (deflate made them 5 % larger) and storing is faster.
+                using var entry = zip.CreateEntry(name, CompressionLevel.NoCompression).Open();
                 entry.Write(content);
             }
         });
@@ -50,7 +57,8 @@ internal static class TrainingCheckpoint
     public static TrainingState Load(string path, IReadOnlyDictionary<string, nn.Module> modules, SGD optimizer)
     {
         if (!File.Exists(path)) throw new PmcmException($"{path}: no checkpoint to resume from");
-        var entries = ZipIntegrity.ReadVerified(path, "Pmcm checkpoint", ExpectedBytes(modules, optimizer) + SlackBytes);
+        var expected = ExpectedBytes(modules, optimizer);
+        var entries = ZipIntegrity.ReadVerified(path, "Pmcm checkpoint", expected + expected / LegacyExpansionDivisor + SlackBytes);
         var content = entries.ToDictionary(e => e.Name, e => e.Content);
         var expectedNames = modules.Keys.Select(n => n + ".dat").Append(OptimizerEntry).Append(StateEntry).Append(DigestEntry).ToHashSet();
         if (entries.Count != content.Count || !content.Keys.ToHashSet().SetEquals(expectedNames))
