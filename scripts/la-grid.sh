@@ -28,8 +28,15 @@ publish() {
   local cell=$1 src=$out/$1
   mkdir -p "$docs/$cell"
   cp "$src/run.json" "$src/log.csv" "$src/validation.csv" "$src/result.json" "$docs/$cell/"
+  local paths="docs/results-la-cpu/$cell"
+  # The first seed's model of the headline rows, for scoring on the standard test list (pmcm eval --model DIR).
+  case $cell in supervised-labeled8-seed1|pmcm-labeled8-seed1)
+    local model=$docs/models/${cell%-seed1}
+    mkdir -p "$model" && cp "$src/run.json" "$src/best.pth" "$model/"
+    paths="$paths docs/results-la-cpu/models/${cell%-seed1}";;
+  esac
   (cd "$repo" && flock "$out/.git.lock" sh -c \
-    "git add 'docs/results-la-cpu/$cell' && git commit -q -m 'LA grid: $cell finished' -- 'docs/results-la-cpu/$cell'") || true
+    "git add $paths && git commit -q -m 'LA grid: $cell finished' -- $paths") || true
 }
 
 worker() {
