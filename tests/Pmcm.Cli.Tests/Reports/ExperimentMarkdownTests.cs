@@ -29,6 +29,9 @@ public sealed class ExperimentMarkdownTests : IDisposable
         Assert.True(exit == 0, stderr);
         Assert.Contains("| method | labeled | Dice (%) |", stdout);
         var md = File.ReadAllText(report);
+        // The scale names what was validated: the default weight average, at the paper's constant rate.
+        Assert.Contains("lr 0.01 (constant)", md);
+        Assert.Contains("of the weight average (decay 0.99)", md);
 
         // The table: each seed's mean over its cases, then mean ± sample std over the two seeds.
         var results = new[] { "supervised-labeled2-seed1", "supervised-labeled2-seed2", "pmcm-labeled2-seed1", "pmcm-labeled2-seed2" }
