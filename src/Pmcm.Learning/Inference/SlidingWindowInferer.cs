@@ -81,14 +81,14 @@ public sealed class SlidingWindowInferer
         return mean.squeeze(1).cpu().data<float>().ToArray();
     }
 
-    // Softmax foreground probability, kept as (batch, 1, X, Y, Z) so flips use the input's axis numbers.
+    // Softmax foreground probability, kept as (batch, 1, X, Y, Z) so flips use the input's axis numbers. Decoder 1
+    // alone runs only the encoder and that decoder.
     private Tensor Foreground(Tensor input)
     {
+        if (!Options.BothDecoders) return Probability(_net.SegmentationLogits(input));
         var outputs = _net.forward(input);
-        var first = Probability(outputs.Decoder1.Seg);
-        if (!Options.BothDecoders) return first;
         var second = outputs.Decoder2 ?? throw new PmcmException("--both-decoders needs a two-decoder network; this one has decoder 1 only");
-        return (first + Probability(second.Seg)) / 2;
+        return (Probability(outputs.Decoder1.Seg) + Probability(second.Seg)) / 2;
     }
 
     private static Tensor Probability(Tensor logits) =>
