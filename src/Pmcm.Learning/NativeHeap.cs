@@ -5,10 +5,17 @@ namespace Pmcm.Learning;
 /// <summary>
 /// The C heap that libtorch allocates its tensors from. glibc serves every block above 32 MB (most activations of
 /// a 3-D network) with a fresh <c>mmap</c> and unmaps it on free, so each forward pass faults in and zeroes
-/// gigabytes of new pages: on this project's CPU that kernel time was about half of sliding-window inference and
-/// about a sixth of a training step (docs/performance.md). <see cref="RetainFreedMemory"/> makes freed blocks stay in
-/// the heap for the next pass instead.
+/// gigabytes of new pages: on this project's CPU that kernel time was about a third of sliding-window inference
+/// (docs/performance.md). <see cref="RetainFreedMemory"/> makes freed blocks stay in the heap for the next pass.
 /// </summary>
+/// <remarks>
+/// Inference only, not yet training: with every block in one heap, freed memory is recycled at once, so TorchSharp
+/// 0.107's implicit <c>Scalar</c>s, which a collection may free while libtorch still reads them (see
+/// <see cref="TorchGcGuard"/>), are overwritten before the read more often. <c>pmcm train</c> on the real LA cases,
+/// whose loader threads allocate enough to end the guard's quiet region, stopped with that error within its first
+/// 12 iterations in 3 of 5 runs with it and in 1 of 5 without. Sliding-window inference allocates little managed
+/// memory inside a guarded batch, so the guard holds there.
+/// </remarks>
 public static partial class NativeHeap
 {
     // glibc's mallopt parameters (malloc.h).
