@@ -13,8 +13,8 @@ namespace Pmcm.Learning.Inference;
 /// Segments whole volumes with a <see cref="SegmentationNet"/> by sliding windows (<see cref="SlidingWindow"/>):
 /// the network runs in evaluation mode (set at every call, so a network that trains in between is still
 /// evaluated with BatchNorm's running statistics and no dropout) without gradients on <see cref="InferenceOptions"/>'
-/// window batches, on whichever device it was given and in <see cref="InferenceOptions.Precision"/>; every batch's tensors are freed before the next, and the
-/// window buffers are reused.
+/// window batches, on whichever device it was given and in <see cref="InferenceOptions.Precision"/>; every batch's
+/// tensors are freed before the next.
 /// </summary>
 public sealed class SlidingWindowInferer
 {
