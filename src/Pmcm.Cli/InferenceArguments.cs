@@ -35,7 +35,10 @@ public sealed class InferenceArguments
             command.Options.Add(option);
     }
 
-    /// <summary>Loads the model and sets up the runtime; the returned model tells where its weights came from.</summary>
+    /// <summary>
+    /// Loads the model and sets up the runtime (threads; freed native memory kept for the next window, see
+    /// <see cref="NativeHeap"/>); the returned model tells where its weights came from.
+    /// </summary>
     public (SlidingWindowInferer Inferer, LoadedModel Model) Inferer(ParseResult parse)
     {
         var windowsPerBatch = parse.GetValue(WindowsPerBatch);
@@ -43,6 +46,7 @@ public sealed class InferenceArguments
         var precision = Precisions.Parse(parse.GetValue(Precision)!);
         var device = TorchRuntime.ResolveDevice(parse.GetValue(Device)!);
         TorchRuntime.SetThreads(parse.GetValue(Threads));
+        NativeHeap.RetainFreedMemory();
         var model = ModelSource.Load(parse.GetValue(Model)!, new ModelSourceOptions(ParseShape(parse.GetValue(Patch)), ParseShape(parse.GetValue(Stride))));
         var window = new SlidingWindowOptions(model.Patch, model.Stride, windowsPerBatch,
             parse.GetValue(Gaussian) ? WindowWeighting.Gaussian : WindowWeighting.Uniform);

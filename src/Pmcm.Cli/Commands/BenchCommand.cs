@@ -55,6 +55,7 @@ public static class BenchCommand
             var precisions = Precisions.ParseList(parse.GetValue(precision)!);
             foreach (var p in precisions) Precisions.RequireSupported(p, torchDevice);
             TorchRuntime.SetThreads(parse.GetValue(threads));
+            NativeHeap.RetainFreedMemory(); // as eval and predict run
             var net = new PmcmNet(new NetworkOptions { NFilters = parse.GetValue(nFilters), DropoutRate = 0 });
             var image = new float[shape.Count];
             var random = new Random(1);

@@ -5,6 +5,8 @@ using Pmcm.Cli.Rendering;
 using Pmcm.Core;
 using Pmcm.Core.IO;
 using Pmcm.Core.Volumes;
+using Pmcm.Learning;
+using Pmcm.Learning.Inference;
 using Spectre.Console;
 
 namespace Pmcm.Cli.Commands;
@@ -43,17 +45,17 @@ public static class PredictCommand
                         NonFiniteVoxels.Replace(scan, replacement);
                     }
                     NonFiniteVoxels.ThrowIfAny(scan, scanPath, "pass --replace-nonfinite VALUE to segment it anyway");
-                    var result = inferer.Segment(scan, model.Downsample);
-                    VolumeIO.Write(maskPath, MaskVolume.From(result.Mask, scan));
-                    if (overlayPath is not null) OverlayRenderer.Write(overlayPath, scan, result.Mask);
+                    var (mask, windows) = Segment(inferer, scan, model.Downsample);
+                    VolumeIO.Write(maskPath, MaskVolume.From(mask, scan));
+                    if (overlayPath is not null) OverlayRenderer.Write(overlayPath, scan, mask);
                     written.Add(new Dictionary<string, object?>
                     {
                         ["input"] = scanPath,
                         ["output"] = maskPath,
                         ["overlay"] = overlayPath,
                         ["shape"] = new[] { scan.Shape.X, scan.Shape.Y, scan.Shape.Z },
-                        ["foreground_voxels"] = result.Mask.Sum(m => (long)m),
-                        ["windows"] = result.Windows,
+                        ["foreground_voxels"] = mask.Sum(m => (long)m),
+                        ["windows"] = windows,
                     });
                     progress.Report(written.Count);
                 }
@@ -73,6 +75,15 @@ public static class PredictCommand
             return 0;
         }));
         return command;
+    }
+
+    // Only the mask leaves: the float probability map (as large as the scan) is garbage, and the network's working
+    // memory is handed back to the system, before the mask is written.
+    private static (byte[] Mask, int Windows) Segment(SlidingWindowInferer inferer, Volume scan, int downsample)
+    {
+        var result = inferer.Segment(scan, downsample);
+        NativeHeap.ReleaseFreeMemory();
+        return (result.Mask, result.Windows);
     }
 
     private static List<(string Scan, string Mask, string? Overlay)> Jobs(string input, string output, string? overlay)

@@ -17,23 +17,24 @@ public static class SlidingWindow
         var patch = options.Patch;
         var plan = WindowPlan.Create(shape, patch, options.Stride);
         var weights = options.Weighting == WindowWeighting.Gaussian ? GaussianImportance.Create(patch, options.GaussianSigmaFraction) : [];
-        var aggregator = new WindowAggregator(shape);
+        var aggregator = new WindowAggregator(plan, weights);
         var voxels = (int)patch.Count;
+        // One input and one output buffer for all batches: windows are a few MB each, and a volume has dozens.
+        var batchCapacity = Math.Min(options.WindowsPerBatch, plan.Count) * voxels;
+        var windows = new float[batchCapacity];
+        var probabilities = new float[batchCapacity];
 
         for (var first = 0; first < plan.Count; first += options.WindowsPerBatch)
         {
             var count = Math.Min(options.WindowsPerBatch, plan.Count - first);
-            var windows = new float[count * voxels];
             for (var w = 0; w < count; w++)
             {
                 var o = plan.VolumeOrigin(first + w);
                 BoxCopy.Extract<float>(image, shape, o.X, o.Y, o.Z, windows.AsSpan(w * voxels, voxels), patch);
             }
-            var probabilities = predict(windows, count);
-            if (probabilities.Length != windows.Length)
-                throw new InvalidOperationException($"the network returned {probabilities.Length} values for {count} windows of {patch}");
+            predict(windows.AsSpan(0, count * voxels), count, probabilities.AsSpan(0, count * voxels));
             for (var w = 0; w < count; w++)
-                aggregator.Add(plan.VolumeOrigin(first + w), patch, probabilities.AsSpan(w * voxels, voxels), weights);
+                aggregator.Add(first + w, probabilities.AsSpan(w * voxels, voxels));
         }
 
         var probability = aggregator.Average();

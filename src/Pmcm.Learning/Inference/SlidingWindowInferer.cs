@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Pmcm.Core;
 using Pmcm.Core.Inference;
 using Pmcm.Core.Morphology;
@@ -12,7 +13,8 @@ namespace Pmcm.Learning.Inference;
 /// Segments whole volumes with a <see cref="SegmentationNet"/> by sliding windows (<see cref="SlidingWindow"/>):
 /// the network runs in evaluation mode (set at every call, so a network that trains in between is still
 /// evaluated with BatchNorm's running statistics and no dropout) without gradients on <see cref="InferenceOptions"/>'
-/// window batches, on whichever device it was given and in <see cref="InferenceOptions.Precision"/>; every batch's tensors are freed before the next.
+/// window batches, on whichever device it was given and in <see cref="InferenceOptions.Precision"/>; every batch's
+/// tensors are freed before the next.
 /// </summary>
 public sealed class SlidingWindowInferer
 {
@@ -60,14 +62,16 @@ public sealed class SlidingWindowInferer
         return result with { Mask = kept };
     }
 
-    private float[] PredictWindows(float[] windows, int count)
+    private void PredictWindows(ReadOnlySpan<float> windows, int count, Span<float> probabilities)
     {
         var patch = Options.Window.Patch;
         _net.eval();
         using var quiet = TorchGcGuard.Enter();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var input = tensor(windows, [count, 1, patch.X, patch.Y, patch.Z]).to(_device);
+        var input = empty([count, 1, patch.X, patch.Y, patch.Z]);
+        windows.CopyTo(MemoryMarshal.Cast<byte, float>(input.bytes));
+        input = input.to(_device);
         var flips = Options.FlipTta ? TtaFlips : TtaFlips[..1];
         Tensor? sum = null;
         foreach (var dims in flips)
@@ -77,18 +81,21 @@ public sealed class SlidingWindowInferer
             if (dims.Length > 0) probability = probability.flip(dims);
             sum = sum is null ? probability : sum + probability;
         }
-        var mean = sum! / flips.Length;
-        return mean.squeeze(1).cpu().data<float>().ToArray();
+        var mean = (flips.Length == 1 ? sum! : sum! / flips.Length).cpu().contiguous();
+        var values = MemoryMarshal.Cast<byte, float>(mean.bytes);
+        if (values.Length != probabilities.Length)
+            throw new InvalidOperationException($"the network returned {values.Length} values for {count} windows of {patch}");
+        values.CopyTo(probabilities);
     }
 
-    // Softmax foreground probability, kept as (batch, 1, X, Y, Z) so flips use the input's axis numbers.
+    // Softmax foreground probability, kept as (batch, 1, X, Y, Z) so flips use the input's axis numbers. Decoder 1
+    // alone runs only the encoder and that decoder.
     private Tensor Foreground(Tensor input)
     {
+        if (!Options.BothDecoders) return Probability(_net.SegmentationLogits(input));
         var outputs = _net.forward(input);
-        var first = Probability(outputs.Decoder1.Seg);
-        if (!Options.BothDecoders) return first;
         var second = outputs.Decoder2 ?? throw new PmcmException("--both-decoders needs a two-decoder network; this one has decoder 1 only");
-        return (first + Probability(second.Seg)) / 2;
+        return (Probability(outputs.Decoder1.Seg) + Probability(second.Seg)) / 2;
     }
 
     private static Tensor Probability(Tensor logits) =>

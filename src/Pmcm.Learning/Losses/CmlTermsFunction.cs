@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using Pmcm.Learning.Kernels;
+using static Pmcm.Learning.Kernels.TensorMemory;
 using static Pmcm.Learning.Kernels.VoxelBlocks;
 using static TorchSharp.torch;
 
@@ -123,6 +124,4 @@ internal sealed class CmlTermsFunction : TorchSharp.torch.autograd.MultiTensorFu
             Store(gDTilde + v, cycleSdf * difference, lanes);
         }
     }
-
-    private static Tensor Scalar(double value) => tensor((float)value);
 }

@@ -43,13 +43,21 @@ public sealed class Decoder : nn.Module<Tensor[], DecoderOutput>
 
     public override DecoderOutput forward(Tensor[] features)
     {
+        var x9 = Features(features);
+        return new DecoderOutput(out_conv.forward(x9), bout_conv?.forward(x9), x9);
+    }
+
+    /// <summary>The segmentation logits alone, equal to <see cref="forward"/>'s <c>Seg</c>: the SDF head is not run.</summary>
+    public Tensor Segmentation(Tensor[] features) => out_conv.forward(Features(features));
+
+    private Tensor Features(Tensor[] features)
+    {
         var (x1, x2, x3, x4, x5) = (features[0], features[1], features[2], features[3], features[4]);
         var x6 = block_six.forward(block_five_up.forward(x5) + x4);
         var x7 = block_seven.forward(block_six_up.forward(x6) + x3);
         var x8 = block_eight.forward(block_seven_up.forward(x7) + x2);
         // Back to the weights' own dtype (float32, or float64 in the reference check).
         var x9 = block_nine.forward(block_eight_up.forward(x8) + x1).to_type(out_conv.weight!.dtype);
-        if (useDropout) x9 = dropout.forward(x9);
-        return new DecoderOutput(out_conv.forward(x9), bout_conv?.forward(x9), x9);
+        return useDropout ? dropout.forward(x9) : x9;
     }
 }

@@ -28,4 +28,6 @@ public sealed class McNet : SegmentationNet
         var features = encoder.forward(ToComputeType(input));
         return new SegmentationOutputs(decoder1.forward(features), decoder2.forward(features));
     }
+
+    public override Tensor SegmentationLogits(Tensor input) => decoder1.Segmentation(encoder.forward(ToComputeType(input)));
 }

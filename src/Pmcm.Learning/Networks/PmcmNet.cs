@@ -29,4 +29,6 @@ public sealed class PmcmNet : SegmentationNet
         var features = encoder.forward(ToComputeType(input));
         return new SegmentationOutputs(decoder1.forward(features), decoder2.forward(features));
     }
+
+    public override Tensor SegmentationLogits(Tensor input) => decoder1.Segmentation(encoder.forward(ToComputeType(input)));
 }

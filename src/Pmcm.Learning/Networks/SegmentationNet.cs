@@ -12,6 +12,13 @@ public abstract class SegmentationNet(string name) : nn.Module<Tensor, Segmentat
     public abstract NetworkOptions Options { get; }
 
     /// <summary>
+    /// Decoder 1's segmentation logits, what a prediction needs, equal to <c>forward(input).Decoder1.Seg</c> in evaluation mode: only
+    /// the encoder and decoder 1 run (no second decoder, no SDF head): for PMCM and MC-Net 46 % of the full
+    /// forward's convolution arithmetic, decoder 2's convolutional upsampling being the largest part of it.
+    /// </summary>
+    public abstract Tensor SegmentationLogits(Tensor input);
+
+    /// <summary>
     /// What the encoder and decoder blocks compute in; a mode of the module like train/eval, so that the same
     /// float32 weights train or predict in either. Outputs are float32 in both.
     /// </summary>

@@ -23,4 +23,6 @@ public sealed class VNet : SegmentationNet
     public override NetworkOptions Options { get; }
 
     public override SegmentationOutputs forward(Tensor input) => new(decoder1.forward(encoder.forward(ToComputeType(input))), null);
+
+    public override Tensor SegmentationLogits(Tensor input) => decoder1.Segmentation(encoder.forward(ToComputeType(input)));
 }

@@ -101,12 +101,14 @@ public sealed class PmcmTrainer(TrainingOptions options)
         for (var iteration = state.Iteration; iteration < o.Iterations; iteration++)
         {
             cancellation.ThrowIfCancellationRequested();
+            var iterationClock = Stopwatch.StartNew();
             var batch = producer.Next(cancellation);
             manual_seed(o.Seed * IterationSeedStride + iteration);
             o.LearningRateSchedule.Apply(step.Optimizer, o.LearningRate, iteration, o.Iterations);
             var values = TrainOne(step, batch, iteration, device, average);
             loss = values["total"];
-            log.Append(iteration, values);
+            // Wall seconds of the wait for the batch plus the step (validation not included), for the rate.
+            log.Append(iteration, new Dictionary<string, double>(values) { ["seconds"] = iterationClock.Elapsed.TotalSeconds });
 
             var done = iteration + 1;
             state = state with { Iteration = done, ResumePoint = batch.ResumeAfter };

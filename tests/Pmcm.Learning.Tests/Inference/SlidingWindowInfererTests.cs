@@ -61,6 +61,23 @@ public class SlidingWindowInfererTests
     }
 
     [Fact]
+    public void OneWindowGivesExactlyTheFullForwardsDecoder1Probability()
+    {
+        // The volume is exactly one patch: the prediction is the window's softmax, uncut and unaveraged.
+        var shape = TinyNets.Patch;
+        var image = TinyNets.Image(shape);
+        var net = TinyNets.Random();
+        var result = new SlidingWindowInferer(net, CPU, new InferenceOptions(TinyNets.Window())).Segment(image, shape);
+
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        net.eval();
+        var logits = net.forward(tensor(image, [1, 1, shape.X, shape.Y, shape.Z])).Decoder1.Seg;
+        var expected = logits.softmax(1)[0, InferenceOptions.ForegroundClass].contiguous().data<float>().ToArray();
+        Assert.Equal(expected, result.Probability);
+    }
+
+    [Fact]
     public void FlipTtaOfAWindowEqualsTheMeanOfTheMirroredPredictions()
     {
         // The volume is exactly one patch, so there is one window and TTA is just the flip average.

@@ -44,7 +44,7 @@ public class PmcmTrainerTests
         Assert.Equal(6, expected.Count);
         Assert.Equal(expected.Select(r => r.Iteration), actual.Select(r => r.Iteration));
         for (var i = 0; i < expected.Count; i++)
-            foreach (var (column, value) in expected[i].Values)
+            foreach (var (column, value) in expected[i].Values.Where(v => v.Key != "seconds"))
                 Assert.True(Math.Abs(value - actual[i].Values[column]) <= 1e-6 * Math.Max(1, Math.Abs(value)),
                     $"iteration {i} column {column}: {value} vs {actual[i].Values[column]}");
         // The ramp weights are logged too, and the consistency terms are non-trivial.
@@ -109,6 +109,11 @@ public class PmcmTrainerTests
         var loaded = new PmcmNet(new NetworkOptions { NFilters = 2 });
         PyTorchStateDict.Load(loaded, Path.Combine(run, "best.pth"));
         Assert.Equal(3, summary.Iterations);
+        // Each iteration's wall seconds (batch wait + step) are logged; together they fit in the run's time.
+        var seconds = TrainingLog.Read(Path.Combine(run, "log.csv")).Select(r => r.Values["seconds"]).ToList();
+        Assert.Equal(3, seconds.Count);
+        Assert.All(seconds, s => Assert.True(s > 0));
+        Assert.InRange(seconds.Sum(), 0, summary.Elapsed.TotalSeconds);
         Assert.InRange(summary.BestDice, 0, 1);
     }
 

@@ -1,5 +1,6 @@
 using System.Runtime.Intrinsics;
 using static TorchSharp.torch;
+using Pmcm.Learning.Kernels;
 
 namespace Pmcm.Learning.Losses.Fused;
 
@@ -21,28 +22,28 @@ internal sealed unsafe class DecoderVoxelStatistics
     {
         var (items, classes) = ((int)probs.shape[0], (int)probs.shape[1]);
         var voxels = probs.numel() / (items * classes);
-        var entropy = VoxelKernels.Pinned(items * voxels);
-        var hard = VoxelKernels.Pinned(items * voxels);
-        var p = VoxelKernels.Pointer(probs);
-        var u = VoxelKernels.Pointer(entropy);
-        var h = VoxelKernels.Pointer(hard);
-        var blocks = new VoxelKernels.Blocks(items, voxels);
+        var entropy = TensorMemory.Pinned(items * voxels);
+        var hard = TensorMemory.Pinned(items * voxels);
+        var p = TensorMemory.Pointer(probs);
+        var u = TensorMemory.Pointer(entropy);
+        var h = TensorMemory.Pointer(hard);
+        var blocks = new VoxelBlocks.Blocks(items, voxels);
         var epsilon = Vector512.Create((float)PrototypicalMutualLearning.EntropyEpsilon);
-        VoxelKernels.For(blocks, block =>
+        VoxelBlocks.For(blocks, block =>
         {
             var b = blocks.Item(block);
             var start = blocks.Start(block);
             var end = start + blocks.Length(block);
             var item = p + (long)b * classes * voxels;
-            for (var v = start; v < end; v += VoxelKernels.Width)
+            for (var v = start; v < end; v += VoxelBlocks.Lanes)
             {
-                var n = (int)Math.Min(VoxelKernels.Width, end - v);
+                var n = (int)Math.Min(VoxelBlocks.Lanes, end - v);
                 var sum = Vector512<float>.Zero;
                 var best = Vector512<float>.Zero;
                 var bestClass = Vector512<float>.Zero;
                 for (var c = 0; c < classes; c++)
                 {
-                    var pc = VoxelKernels.Load(item + c * voxels + v, n);
+                    var pc = VoxelBlocks.Load(item + c * voxels + v, n);
                     sum += pc * Vector512.Log(pc + epsilon);
                     if (c == 0)
                     {
@@ -53,8 +54,8 @@ internal sealed unsafe class DecoderVoxelStatistics
                     best = Vector512.ConditionalSelect(greater, pc, best);
                     bestClass = Vector512.ConditionalSelect(greater, Vector512.Create((float)c), bestClass);
                 }
-                VoxelKernels.Store(-sum, u + b * voxels + v, n);
-                VoxelKernels.Store(bestClass, h + b * voxels + v, n);
+                VoxelBlocks.Store(u + b * voxels + v, -sum, n);
+                VoxelBlocks.Store(h + b * voxels + v, bestClass, n);
             }
         });
         return new DecoderVoxelStatistics { Items = items, Voxels = voxels, Classes = classes, Entropy = entropy, Hard = hard };

@@ -2,6 +2,7 @@ using System.Runtime.Intrinsics;
 using Pmcm.Learning.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
+using Pmcm.Learning.Kernels;
 
 namespace Pmcm.Learning.Losses.Fused;
 
@@ -37,7 +38,7 @@ public sealed unsafe class FusedDecoderFeatures : torch.autograd.MultiTensorFunc
 
     /// <summary>True when the fused kernels can read these tensors (float32 on the CPU).</summary>
     public static bool Supports(DecoderOutput[] decoders, Tensor[] probs) =>
-        VoxelKernels.Supports([.. probs, .. decoders.Select(d => d.Seg), .. decoders.Select(d => d.Features)]);
+        TensorMemory.Supports([.. probs, .. decoders.Select(d => d.Seg), .. decoders.Select(d => d.Features)]);
 
     /// <param name="decoders">Both decoders' outputs; their features are (B, F, X, Y, Z).</param>
     /// <param name="probs">p_k = softmax(seg_k), (B, C, X, Y, Z): entropies and hard predictions come from them.</param>
@@ -53,16 +54,16 @@ public sealed unsafe class FusedDecoderFeatures : torch.autograd.MultiTensorFunc
         var (first, second) = ((Tensor)vars[0], (Tensor)vars[1]);
         var statistics = (DecoderVoxelStatistics[])vars[2];
         var (items, channels, classes, voxels) = (statistics[0].Items, (int)first.shape[1], statistics[0].Classes, statistics[0].Voxels);
-        var blocks = new VoxelKernels.Blocks(items, voxels);
+        var blocks = new VoxelBlocks.Blocks(items, voxels);
         // Per block and decoder: classes × channels feature sums, then the class counts; then the block's cosine sum.
         var perDecoder = classes * (channels + 1);
         var stride = 2 * perDecoder + 1;
         var partials = new double[blocks.Count * stride];
-        var x = VoxelKernels.Pointer(first);
-        var y = VoxelKernels.Pointer(second);
-        var hard1 = VoxelKernels.Pointer(statistics[0].Hard);
-        var hard2 = VoxelKernels.Pointer(statistics[1].Hard);
-        VoxelKernels.For(blocks, block =>
+        var x = TensorMemory.Pointer(first);
+        var y = TensorMemory.Pointer(second);
+        var hard1 = TensorMemory.Pointer(statistics[0].Hard);
+        var hard2 = TensorMemory.Pointer(statistics[1].Hard);
+        VoxelBlocks.For(blocks, block =>
         {
             var b = blocks.Item(block);
             var start = blocks.Start(block);
@@ -77,17 +78,17 @@ public sealed unsafe class FusedDecoderFeatures : torch.autograd.MultiTensorFunc
             sums.Clear();
             counts.Clear();
             var cosines = Vector512<float>.Zero;
-            for (var v = start; v < end; v += VoxelKernels.Width)
+            for (var v = start; v < end; v += VoxelBlocks.Lanes)
             {
-                var n = (int)Math.Min(VoxelKernels.Width, end - v);
-                var valid = VoxelKernels.Valid(n);
-                var h1 = VoxelKernels.Load(label1 + v, n);
-                var h2 = VoxelKernels.Load(label2 + v, n);
+                var n = (int)Math.Min(VoxelBlocks.Lanes, end - v);
+                var valid = VoxelBlocks.Valid(n);
+                var h1 = VoxelBlocks.Load(label1 + v, n);
+                var h2 = VoxelBlocks.Load(label2 + v, n);
                 var (dot, squaresX, squaresY) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
                 for (var f = 0; f < channels; f++)
                 {
-                    var vx = VoxelKernels.Load(rowX + f * voxels + v, n);
-                    var vy = VoxelKernels.Load(rowY + f * voxels + v, n);
+                    var vx = VoxelBlocks.Load(rowX + f * voxels + v, n);
+                    var vy = VoxelBlocks.Load(rowY + f * voxels + v, n);
                     dot += vx * vy;
                     squaresX += vx * vx;
                     squaresY += vy * vy;
@@ -138,7 +139,7 @@ public sealed unsafe class FusedDecoderFeatures : torch.autograd.MultiTensorFunc
         ctx.save_data("statistics", statistics);
         ctx.save_data("inverseCounts", inverseCounts);
         long[] shape = [items, classes, channels];
-        return [VoxelKernels.Scalar(cosineSum / (items * voxels)), tensor(prototypes[0], shape), tensor(prototypes[1], shape)];
+        return [TensorMemory.Scalar(cosineSum / (items * voxels)), tensor(prototypes[0], shape), tensor(prototypes[1], shape)];
     }
 
     public override List<Tensor> backward(torch.autograd.AutogradContext ctx, List<Tensor> grad_outputs)
@@ -161,15 +162,15 @@ public sealed unsafe class FusedDecoderFeatures : torch.autograd.MultiTensorFunc
 
         var gradX = empty_like(first);
         var gradY = empty_like(second);
-        var x = VoxelKernels.Pointer(first);
-        var y = VoxelKernels.Pointer(second);
-        var gx = VoxelKernels.Pointer(gradX);
-        var gy = VoxelKernels.Pointer(gradY);
-        var hard1 = VoxelKernels.Pointer(statistics[0].Hard);
-        var hard2 = VoxelKernels.Pointer(statistics[1].Hard);
+        var x = TensorMemory.Pointer(first);
+        var y = TensorMemory.Pointer(second);
+        var gx = TensorMemory.Pointer(gradX);
+        var gy = TensorMemory.Pointer(gradY);
+        var hard1 = TensorMemory.Pointer(statistics[0].Hard);
+        var hard2 = TensorMemory.Pointer(statistics[1].Hard);
         var epsilonSquared = Vector512.Create((float)(FeatureDiversity.CosineEpsilon * FeatureDiversity.CosineEpsilon));
-        var blocks = new VoxelKernels.Blocks(items, voxels);
-        VoxelKernels.For(blocks, block =>
+        var blocks = new VoxelBlocks.Blocks(items, voxels);
+        VoxelBlocks.For(blocks, block =>
         {
             var b = blocks.Item(block);
             var start = blocks.Start(block);
@@ -177,16 +178,16 @@ public sealed unsafe class FusedDecoderFeatures : torch.autograd.MultiTensorFunc
             var offset = (long)b * channels * voxels;
             var rows1 = rows[0].AsSpan(b * classes * channels);
             var rows2 = rows[1].AsSpan(b * classes * channels);
-            for (var v = start; v < end; v += VoxelKernels.Width)
+            for (var v = start; v < end; v += VoxelBlocks.Lanes)
             {
-                var n = (int)Math.Min(VoxelKernels.Width, end - v);
-                var h1 = VoxelKernels.Load(hard1 + b * voxels + v, n);
-                var h2 = VoxelKernels.Load(hard2 + b * voxels + v, n);
+                var n = (int)Math.Min(VoxelBlocks.Lanes, end - v);
+                var h1 = VoxelBlocks.Load(hard1 + b * voxels + v, n);
+                var h2 = VoxelBlocks.Load(hard2 + b * voxels + v, n);
                 var (dot, squaresX, squaresY) = (Vector512<float>.Zero, Vector512<float>.Zero, Vector512<float>.Zero);
                 for (var f = 0; f < channels; f++)
                 {
-                    var vx = VoxelKernels.Load(x + offset + f * voxels + v, n);
-                    var vy = VoxelKernels.Load(y + offset + f * voxels + v, n);
+                    var vx = VoxelBlocks.Load(x + offset + f * voxels + v, n);
+                    var vy = VoxelBlocks.Load(y + offset + f * voxels + v, n);
                     dot += vx * vy;
                     squaresX += vx * vx;
                     squaresY += vy * vy;
@@ -199,8 +200,8 @@ public sealed unsafe class FusedDecoderFeatures : torch.autograd.MultiTensorFunc
                 var selfY = Vector512.ConditionalSelect(aboveEpsilon, scale * cosine / squaresY, Vector512<float>.Zero);
                 for (var f = 0; f < channels; f++)
                 {
-                    var vx = VoxelKernels.Load(x + offset + f * voxels + v, n);
-                    var vy = VoxelKernels.Load(y + offset + f * voxels + v, n);
+                    var vx = VoxelBlocks.Load(x + offset + f * voxels + v, n);
+                    var vy = VoxelBlocks.Load(y + offset + f * voxels + v, n);
                     var (prototype1, prototype2) = (Vector512.Create(rows1[f]), Vector512.Create(rows2[f]));
                     for (var c = 1; c < classes; c++)
                     {
@@ -208,8 +209,8 @@ public sealed unsafe class FusedDecoderFeatures : torch.autograd.MultiTensorFunc
                         prototype1 = Vector512.ConditionalSelect(Vector512.Equals(h1, label), Vector512.Create(rows1[c * channels + f]), prototype1);
                         prototype2 = Vector512.ConditionalSelect(Vector512.Equals(h2, label), Vector512.Create(rows2[c * channels + f]), prototype2);
                     }
-                    VoxelKernels.Store(across * vy - selfX * vx + prototype1, gx + offset + f * voxels + v, n);
-                    VoxelKernels.Store(across * vx - selfY * vy + prototype2, gy + offset + f * voxels + v, n);
+                    VoxelBlocks.Store(gx + offset + f * voxels + v, across * vy - selfX * vx + prototype1, n);
+                    VoxelBlocks.Store(gy + offset + f * voxels + v, across * vx - selfY * vy + prototype2, n);
                 }
             }
         });

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using TorchSharp;
 using static TorchSharp.torch;
+using Pmcm.Learning.Kernels;
 
 namespace Pmcm.Learning.Losses.Fused;
 
@@ -32,19 +33,19 @@ internal sealed unsafe class FusedMutualCrossEntropy : torch.autograd.SingleTens
         var pair = (Pair)vars[1];
         var (items, classes, voxels) = (pair.Teacher.Items, pair.Teacher.Classes, pair.Teacher.Voxels);
         var channels = (int)pair.TeacherFeatures.shape[1];
-        var blocks = new VoxelKernels.Blocks(items, voxels);
+        var blocks = new VoxelBlocks.Blocks(items, voxels);
         var lossPartials = new double[blocks.Count];
         var maskPartials = new double[blocks.Count];
-        var reliability = VoxelKernels.Pinned(items * voxels);
-        var x = VoxelKernels.Pointer(input);
-        var pTeacher = VoxelKernels.Pointer(pair.TeacherProbs);
-        var feat = VoxelKernels.Pointer(pair.TeacherFeatures);
-        var uStudent = VoxelKernels.Pointer(pair.Student.Entropy);
-        var uTeacher = VoxelKernels.Pointer(pair.Teacher.Entropy);
-        var hardTeacher = VoxelKernels.Pointer(pair.Teacher.Hard);
-        var r = VoxelKernels.Pointer(reliability);
+        var reliability = TensorMemory.Pinned(items * voxels);
+        var x = TensorMemory.Pointer(input);
+        var pTeacher = TensorMemory.Pointer(pair.TeacherProbs);
+        var feat = TensorMemory.Pointer(pair.TeacherFeatures);
+        var uStudent = TensorMemory.Pointer(pair.Student.Entropy);
+        var uTeacher = TensorMemory.Pointer(pair.Teacher.Entropy);
+        var hardTeacher = TensorMemory.Pointer(pair.Teacher.Hard);
+        var r = TensorMemory.Pointer(reliability);
         var q = pair.UnitPrototype;
-        VoxelKernels.For(blocks, block =>
+        VoxelBlocks.For(blocks, block =>
         {
             var b = blocks.Item(block);
             var start = blocks.Start(block);
@@ -56,17 +57,17 @@ internal sealed unsafe class FusedMutualCrossEntropy : torch.autograd.SingleTens
             Span<Vector512<float>> dots = stackalloc Vector512<float>[classes];
             var lossSum = Vector512<float>.Zero;
             var maskSum = Vector512<float>.Zero;
-            for (var v = start; v < end; v += VoxelKernels.Width)
+            for (var v = start; v < end; v += VoxelBlocks.Lanes)
             {
-                var n = (int)Math.Min(VoxelKernels.Width, end - v);
-                var valid = VoxelKernels.Valid(n);
+                var n = (int)Math.Min(VoxelBlocks.Lanes, end - v);
+                var valid = VoxelBlocks.Valid(n);
 
                 // Step 4: S[c] = Q̂[c]·feat / max(|feat|, ε).
                 dots.Clear();
                 var squares = Vector512<float>.Zero;
                 for (var f = 0; f < channels; f++)
                 {
-                    var value = VoxelKernels.Load(features + f * voxels + v, n);
+                    var value = VoxelBlocks.Load(features + f * voxels + v, n);
                     squares += value * value;
                     for (var c = 0; c < classes; c++) dots[c] += Vector512.Create(q[c * channels + f]) * value;
                 }
@@ -76,15 +77,15 @@ internal sealed unsafe class FusedMutualCrossEntropy : torch.autograd.SingleTens
                 var agreement = Vector512<float>.Zero;
                 for (var c = 0; c < classes; c++)
                 {
-                    var difference = dots[c] / norm - VoxelKernels.Load(teacherProbs + c * voxels + v, n);
+                    var difference = dots[c] / norm - VoxelBlocks.Load(teacherProbs + c * voxels + v, n);
                     agreement += Vector512<float>.One - difference * difference;
                 }
-                var mask = Vector512.GreaterThan(VoxelKernels.Load(uStudent + offset + v, n), VoxelKernels.Load(uTeacher + offset + v, n)) & valid;
+                var mask = Vector512.GreaterThan(VoxelBlocks.Load(uStudent + offset + v, n), VoxelBlocks.Load(uTeacher + offset + v, n)) & valid;
                 var weight = Vector512.ConditionalSelect(mask, agreement / Vector512.Create((float)classes), Vector512<float>.Zero);
-                VoxelKernels.Store(weight, r + offset + v, n);
+                VoxelBlocks.Store(r + offset + v, weight, n);
 
                 // Step 6: CE(x, ŷ) = logsumexp(x) − x[ŷ], weighted by r.
-                var label = VoxelKernels.Load(hardTeacher + offset + v, n);
+                var label = VoxelBlocks.Load(hardTeacher + offset + v, n);
                 var (logSumExp, target) = LogSumExpAndTarget(studentInput, voxels, v, n, classes, label);
                 lossSum += (logSumExp - target) * weight;
                 maskSum += mask & Vector512<float>.One;
@@ -93,12 +94,12 @@ internal sealed unsafe class FusedMutualCrossEntropy : torch.autograd.SingleTens
             maskPartials[block] = Vector512.Sum(maskSum);
         });
 
-        var normaliser = VoxelKernels.Sum(maskPartials) + PrototypicalMutualLearning.MaskEpsilon;
+        var normaliser = VoxelBlocks.Sum(maskPartials) + PrototypicalMutualLearning.MaskEpsilon;
         ctx.save_for_backward([input]);
         ctx.save_data("teacher", pair.Teacher);
         ctx.save_data("reliability", reliability);
         ctx.save_data("normaliser", normaliser);
-        return VoxelKernels.Scalar(VoxelKernels.Sum(lossPartials) / normaliser);
+        return TensorMemory.Scalar(VoxelBlocks.Sum(lossPartials) / normaliser);
     }
 
     public override List<Tensor> backward(torch.autograd.AutogradContext ctx, Tensor grad_output)
@@ -111,12 +112,12 @@ internal sealed unsafe class FusedMutualCrossEntropy : torch.autograd.SingleTens
         var (items, classes, voxels) = (teacher.Items, teacher.Classes, teacher.Voxels);
         var scale = Vector512.Create((float)(grad_output.to_type(ScalarType.Float64).item<double>() / normaliser));
         var gradient = empty_like(input);
-        var x = VoxelKernels.Pointer(input);
-        var g = VoxelKernels.Pointer(gradient);
-        var hardTeacher = VoxelKernels.Pointer(teacher.Hard);
-        var r = VoxelKernels.Pointer(reliability);
-        var blocks = new VoxelKernels.Blocks(items, voxels);
-        VoxelKernels.For(blocks, block =>
+        var x = TensorMemory.Pointer(input);
+        var g = TensorMemory.Pointer(gradient);
+        var hardTeacher = TensorMemory.Pointer(teacher.Hard);
+        var r = TensorMemory.Pointer(reliability);
+        var blocks = new VoxelBlocks.Blocks(items, voxels);
+        VoxelBlocks.For(blocks, block =>
         {
             var b = blocks.Item(block);
             var start = blocks.Start(block);
@@ -124,17 +125,17 @@ internal sealed unsafe class FusedMutualCrossEntropy : torch.autograd.SingleTens
             var studentInput = x + (long)b * classes * voxels;
             var itemGradient = g + (long)b * classes * voxels;
             var offset = (long)b * voxels;
-            for (var v = start; v < end; v += VoxelKernels.Width)
+            for (var v = start; v < end; v += VoxelBlocks.Lanes)
             {
-                var n = (int)Math.Min(VoxelKernels.Width, end - v);
-                var label = VoxelKernels.Load(hardTeacher + offset + v, n);
+                var n = (int)Math.Min(VoxelBlocks.Lanes, end - v);
+                var label = VoxelBlocks.Load(hardTeacher + offset + v, n);
                 var (logSumExp, _) = LogSumExpAndTarget(studentInput, voxels, v, n, classes, label);
-                var weight = scale * VoxelKernels.Load(r + offset + v, n);
+                var weight = scale * VoxelBlocks.Load(r + offset + v, n);
                 for (var c = 0; c < classes; c++)
                 {
-                    var softmax = Vector512.Exp(VoxelKernels.Load(studentInput + c * voxels + v, n) - logSumExp);
+                    var softmax = Vector512.Exp(VoxelBlocks.Load(studentInput + c * voxels + v, n) - logSumExp);
                     var isTarget = Vector512.Equals(label, Vector512.Create((float)c)) & Vector512<float>.One;
-                    VoxelKernels.Store(weight * (softmax - isTarget), itemGradient + c * voxels + v, n);
+                    VoxelBlocks.Store(itemGradient + c * voxels + v, weight * (softmax - isTarget), n);
                 }
             }
         });
@@ -145,13 +146,13 @@ internal sealed unsafe class FusedMutualCrossEntropy : torch.autograd.SingleTens
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector512<float> LogSumExp, Vector512<float> Target) LogSumExpAndTarget(float* item, long voxels, long v, int n, int classes, Vector512<float> label)
     {
-        var max = VoxelKernels.Load(item + v, n);
-        for (var c = 1; c < classes; c++) max = Vector512.Max(max, VoxelKernels.Load(item + c * voxels + v, n));
+        var max = VoxelBlocks.Load(item + v, n);
+        for (var c = 1; c < classes; c++) max = Vector512.Max(max, VoxelBlocks.Load(item + c * voxels + v, n));
         var sum = Vector512<float>.Zero;
         var target = Vector512<float>.Zero;
         for (var c = 0; c < classes; c++)
         {
-            var value = VoxelKernels.Load(item + c * voxels + v, n);
+            var value = VoxelBlocks.Load(item + c * voxels + v, n);
             sum += Vector512.Exp(value - max);
             target = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create((float)c)), value, target);
         }
