@@ -92,6 +92,10 @@ public sealed class PmcmTrainer(TrainingOptions options)
         RunFolderGuard.RemoveStaleTemporaries(files);
 
         using var producer = BatchProducer.Resume(trainingCases, Load, state.ResumePoint, augmentation, producerOptions);
+        // Every case is in memory before the first step (the producer's loaders run in parallel; this thread helps).
+        // Loading while steps run allocated enough to end a step's quiet region (TorchGcGuard) and let TorchSharp's
+        // scalar use-after-free crash the first iterations (docs/performance.md).
+        foreach (var loaded in cases) _ = loaded.Value;
         var evaluator = new Evaluator(new SlidingWindowInferer(evaluated, device, new InferenceOptions(o.Window)));
         var clock = Stopwatch.StartNew();
         var startIteration = state.Iteration;
