@@ -12,9 +12,10 @@ namespace Pmcm.Learning;
 /// Inference only, not yet training: with every block in one heap, freed memory is recycled at once, so TorchSharp
 /// 0.107's implicit <c>Scalar</c>s, which a collection may free while libtorch still reads them (see
 /// <see cref="TorchGcGuard"/>), are overwritten before the read more often. <c>pmcm train</c> on the real LA cases,
-/// whose loader threads allocate enough to end the guard's quiet region, stopped with that error within its first
-/// 12 iterations in 3 of 5 runs with it and in 1 of 5 without. Sliding-window inference allocates little managed
-/// memory inside a guarded batch, so the guard holds there.
+/// while its loader threads still allocated during the first steps (enough to end the guard's quiet region),
+/// stopped with that error within 12 iterations in 3 of 5 runs with it and in 1 of 5 without. The trainer now loads
+/// every case before the first step, and 3 runs with it were clean: too few to turn it on for training yet.
+/// Sliding-window inference allocates little managed memory inside a guarded batch, so the guard holds there.
 /// </remarks>
 public static partial class NativeHeap
 {
