@@ -24,21 +24,31 @@ public static class ExperimentCommand
     {
         var methods = new Option<string>("--methods") { Description = $"Comma-separated methods ({string.Join(", ", TrainingMethods.Allowed)})", DefaultValueFactory = _ => "supervised,mcnet,pmcm,pmcm-no-pml,pmcm-no-cml" };
         var labeled = new Option<string>("--labeled") { Description = "Comma-separated labeled counts; 'all' = every non-validation case (supervised upper bound only)", DefaultValueFactory = _ => "8,all" };
+        var rows = new Option<string?>("--rows") { Description = "Comma-separated method:labeled rows (e.g. supervised:8,supervised:all,pmcm:8), instead of every --methods × --labeled pair" };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds", DefaultValueFactory = _ => "1337" };
         var report = new Option<string?>("--report") { Description = "Where to write the Markdown report (default OUT/results.md); its pictures go into the folder beside it named after its stem" };
         var shared = new TrainingOptionSet("Experiment folder (one run folder per grid cell, results.md/.csv/.png, index.html)");
         var modes = new ExperimentModeOptionSet();
-        var command = new Command("experiment", "Train and compare methods × labeled counts × seeds at one scale, here or on Slurm") { methods, labeled, seeds, report };
+        var command = new Command("experiment", "Train and compare methods × labeled counts × seeds at one scale, here or on Slurm") { methods, labeled, rows, seeds, report };
         shared.AddTo(command);
         modes.AddTo(command);
         command.SetAction(parse => CliRunner.Guard(() =>
         {
             var template = shared.Resolve(parse);
             template.Validate();
-            var options = new ExperimentOptions(template,
-                Split(parse.GetValue(methods)!).Select(TrainingMethods.Parse).Distinct().ToList(),
-                LabeledCount.ParseList(parse.GetValue(labeled)!),
-                Split(parse.GetValue(seeds)!).Select(s => int.TryParse(s, out var v) ? v : throw new PmcmException($"seed '{s}' is not an integer")).ToList());
+            var seedList = Split(parse.GetValue(seeds)!).Select(s => int.TryParse(s, out var v) ? v : throw new PmcmException($"seed '{s}' is not an integer")).ToList();
+            ExperimentOptions options;
+            if (parse.GetValue(rows) is { } rowList)
+            {
+                if (parse.GetResult(methods) is { Implicit: false } || parse.GetResult(labeled) is { Implicit: false })
+                    throw new PmcmException("--rows lists the grid's rows itself: give it without --methods and --labeled");
+                options = new ExperimentOptions(template, ExperimentGridRow.ParseList(rowList).Distinct().ToList(), seedList);
+            }
+            else
+            {
+                options = new ExperimentOptions(template, Split(parse.GetValue(methods)!).Select(TrainingMethods.Parse).Distinct().ToList(),
+                    LabeledCount.ParseList(parse.GetValue(labeled)!), seedList);
+            }
             var cells = options.Cells().ToList();
             if (cells.Count == 0) throw new PmcmException("the grid is empty: 'all' labeled applies to the supervised method only");
             var mode = modes.Mode(parse);

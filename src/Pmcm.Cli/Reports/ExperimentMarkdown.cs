@@ -100,7 +100,7 @@ public static class ExperimentMarkdown
             - **Data:** `{Path.GetFullPath(t.DataDirectory)}`; runs are scored on the {validation.Count} validation cases held out at
               the end of `train.list` ({string.Join(", ", validation)}), with the best checkpoint chosen on the same cases
               (optimistic for every row alike). The test list is not used.
-            - **Grid:** methods {string.Join(", ", grid.Options.Methods.Select(TrainingMethods.Name))}; labeled {string.Join(", ", grid.Options.Labeled)}; seeds {string.Join(", ", grid.Options.Seeds)}.
+            - **Grid:** rows (method:labeled) {string.Join(", ", grid.Options.Rows)}; seeds {string.Join(", ", grid.Options.Seeds)}.
 
             """);
         // The scale as the runs recorded it; runs that differ (a grid extended or resumed with other settings) are named.

@@ -26,8 +26,7 @@ public static class ExperimentPage
         html.Append("<h2>Settings</h2>\n");
         HtmlPage.Settings(html, [
             ("data", Path.GetFullPath(t.DataDirectory)),
-            ("methods", string.Join(", ", options.Methods.Select(TrainingMethods.Name))),
-            ("labeled", string.Join(", ", options.Labeled)),
+            ("rows (method:labeled)", string.Join(", ", options.Rows)),
             ("seeds", string.Join(", ", options.Seeds)),
             ("scale", Invariant($"{t.Iterations} iterations, patch {t.Patch}, batch {t.BatchSize} ({t.LabeledBatchSize} labeled), {t.NFilters} filters, downsample ×{t.Downsample}")),
             ("scored on", "each run's validation cases (held out from train.list), best checkpoint"),

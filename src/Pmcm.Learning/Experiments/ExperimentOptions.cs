@@ -18,25 +18,58 @@ public readonly record struct LabeledCount(int? Count)
         .ToList();
 }
 
+/// <summary>One row of a grid's table: a method trained with a labeled count (<c>pmcm:8</c>, <c>supervised:all</c>).</summary>
+public readonly record struct ExperimentGridRow(TrainingMethod Method, LabeledCount Labeled)
+{
+    public override string ToString() => $"{TrainingMethods.Name(Method)}:{Labeled}";
+
+    /// <summary>Comma-separated <c>method:labeled</c> pairs; "all" labeled only for the supervised baseline.</summary>
+    public static IReadOnlyList<ExperimentGridRow> ParseList(string text) => text
+        .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Select(Parse)
+        .ToList();
+
+    private static ExperimentGridRow Parse(string part)
+    {
+        var pieces = part.Split(':');
+        if (pieces.Length != 2) throw new PmcmException($"row '{part}': use method:labeled, e.g. pmcm:8 or supervised:all");
+        var row = new ExperimentGridRow(TrainingMethods.Parse(pieces[0].Trim()), LabeledCount.ParseList(pieces[1]).Single());
+        if (row.Labeled.Count is null && row.Method != TrainingMethod.Supervised)
+            throw new PmcmException($"row '{part}': 'all' labeled applies to the supervised method only");
+        return row;
+    }
+}
+
 /// <summary>
-/// A grid of training runs on one dataset at one scale: methods × labeled counts × seeds. <see cref="Template"/>
+/// A grid of training runs on one dataset at one scale: rows (method × labeled count) × seeds. <see cref="Template"/>
 /// carries the scale (patch, filters, iterations, downsampling) shared by every run, so methods compare alike.
+/// The rows are listed (issue 10's grid is not a full product) or the product of methods and labeled counts, where
 /// "all" labeled is only meaningful for the supervised baseline (its upper bound).
 /// </summary>
-public sealed record ExperimentOptions(
-    TrainingOptions Template,
-    IReadOnlyList<TrainingMethod> Methods,
-    IReadOnlyList<LabeledCount> Labeled,
-    IReadOnlyList<int> Seeds)
+public sealed record ExperimentOptions(TrainingOptions Template, IReadOnlyList<ExperimentGridRow> Rows, IReadOnlyList<int> Seeds)
 {
+    /// <summary>The grid methods × labeled counts × seeds.</summary>
+    public ExperimentOptions(TrainingOptions template, IReadOnlyList<TrainingMethod> methods, IReadOnlyList<LabeledCount> labeled, IReadOnlyList<int> seeds)
+        : this(template, Product(methods, labeled), seeds)
+    {
+    }
+
     public string OutDirectory => Template.RunDirectory;
 
+    public IReadOnlyList<TrainingMethod> Methods => Rows.Select(r => r.Method).Distinct().ToList();
+
+    public IReadOnlyList<LabeledCount> Labeled => Rows.Select(r => r.Labeled).Distinct().ToList();
+
     public IEnumerable<ExperimentCell> Cells() =>
-        from method in Methods
-        from labeled in Labeled
-        where labeled.Count is not null || method == TrainingMethod.Supervised
+        from row in Rows
         from seed in Seeds
-        select new ExperimentCell(method, labeled, seed);
+        select new ExperimentCell(row.Method, row.Labeled, seed);
+
+    private static IReadOnlyList<ExperimentGridRow> Product(IReadOnlyList<TrainingMethod> methods, IReadOnlyList<LabeledCount> labeled) =>
+        (from method in methods
+         from count in labeled
+         where count.Count is not null || method == TrainingMethod.Supervised
+         select new ExperimentGridRow(method, count)).ToList();
 }
 
 /// <summary>One run of the grid; its folder name identifies it so finished runs are found again.</summary>

@@ -83,4 +83,16 @@ public sealed class ExperimentMarkdownTests : IDisposable
     private static string Signed(double v) => (v > 0 ? "+" : "") + v.ToString("F2", CultureInfo.InvariantCulture);
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    [Theory]
+    [InlineData("--rows supervised:2 --methods pmcm", "without --methods and --labeled")]
+    [InlineData("--rows supervised:2,pmcm:all", "supervised method only")]
+    public void Listed_rows_are_checked_before_anything_trains(string grid, string expected)
+    {
+        var output = _temp.File("refused");
+        var (exit, _, stderr) = CliHarness.Run(TinyGrid.Arguments(grid, _temp.File("no-data"), output));
+        Assert.NotEqual(0, exit);
+        Assert.Contains(expected, stderr);
+        Assert.False(Directory.Exists(output));
+    }
 }

@@ -99,7 +99,7 @@ public sealed class ExperimentReportTests : IDisposable
     public void Pmcm_is_compared_with_each_ablation_that_ran()
     {
         Cell("pmcm-no-pml", "2", 1, 100, ("a", 0.65, 8), ("b", 0.85, 4));
-        var grid = _grid with { Methods = [.. _grid.Methods, TrainingMethod.PmcmNoPml] };
+        var grid = _grid with { Rows = [.. _grid.Rows, new ExperimentGridRow(TrainingMethod.PmcmNoPml, new LabeledCount(2))] };
         var comparisons = ExperimentReport.Of(new ExperimentRunner(grid).Collect()).Comparisons;
         var ablation = comparisons.Single(c => c.Baseline == "pmcm-no-pml");
         Assert.Equal(("pmcm", "2", 2), (ablation.Method, ablation.Labeled, ablation.Dice.Count));
