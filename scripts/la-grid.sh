@@ -3,9 +3,9 @@
 # WORKERS parallel single-threaded streams: on 2 cores, two 1-thread runs train about 1.5× faster in total than
 # one 2-thread run. Resumable: `pmcm experiment` skips finished cells and resumes an interrupted one from its last
 # checkpoint; a cell being trained by one stream is locked (flock, released if the stream dies) so the other
-# stream moves on. After each cell its small files (run.json, logs, validation history, per-case result) are
-# copied to docs/results-la-cpu/<cell>/ and committed, so a session that ends mid-grid loses at most the running
-# cells' progress since their last checkpoint.
+# stream moves on. After each cell its small files (run.json, logs, validation history, per-case result and the
+# SHA-256 of best.pth) are copied to docs/results-la-cpu/<cell>/ and committed, so a session that ends mid-grid
+# loses at most the running cells' progress since their last checkpoint.
 #   usage: scripts/la-grid.sh [PMCM_BINARY]     (default: the Release build of this checkout)
 set -u
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -28,13 +28,9 @@ publish() {
   local cell=$1 src=$out/$1
   mkdir -p "$docs/$cell"
   cp "$src/run.json" "$src/log.csv" "$src/validation.csv" "$src/result.json" "$docs/$cell/"
+  # The weights stay in the run folder (models do not belong in the repository); their digest identifies them.
+  (cd "$src" && sha256sum best.pth) > "$docs/$cell/best.pth.sha256"
   local paths="docs/results-la-cpu/$cell"
-  # The first seed's model of the headline rows, for scoring on the standard test list (pmcm eval --model DIR).
-  case $cell in supervised-labeled8-seed1|pmcm-labeled8-seed1)
-    local model=$docs/models/${cell%-seed1}
-    mkdir -p "$model" && cp "$src/run.json" "$src/best.pth" "$model/"
-    paths="$paths docs/results-la-cpu/models/${cell%-seed1}";;
-  esac
   (cd "$repo" && flock "$out/.git.lock" sh -c \
     "git add $paths && git commit -q -m 'LA grid: $cell finished' -- $paths") || true
 }
