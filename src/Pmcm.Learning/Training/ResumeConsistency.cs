@@ -16,21 +16,25 @@ public static class ResumeConsistency
     /// <summary>Settings that may differ between the recorded run and its continuation (the ramp step follows from the iterations).</summary>
     public static readonly IReadOnlySet<string> Changeable = new HashSet<string> { "iterations", "ramp_iterations_per_step", "device", "threads", "precision" };
 
+    /// <summary>What this run may change: a poly learning rate is a function of the run's length, so not its iterations.</summary>
+    public static IReadOnlySet<string> ChangeableFor(RunRecord recorded) =>
+        recorded.LearningRateSchedule == LearningRateSchedules.Name(LearningRateSchedule.Poly)
+            ? Changeable.Where(n => n is not ("iterations" or "ramp_iterations_per_step")).ToHashSet()
+            : Changeable;
+
     public static void ThrowIfConflicting(string runDirectory, RunRecord requested)
     {
         var recorded = RunRecord.ReadFolder(runDirectory);
-        var conflicts = Conflicts(recorded.ToJson(), requested.ToJson()).ToList();
-        // A poly rate is a function of the run's length: a longer or shorter continuation would not follow it.
-        if (recorded.LearningRateSchedule == "poly" && recorded.Iterations != requested.Iterations)
-            conflicts.Add($"iterations (run {recorded.Iterations}, now {requested.Iterations}; the poly learning rate is fixed by the run's length)");
+        var changeable = ChangeableFor(recorded);
+        var conflicts = Conflicts(recorded.ToJson(), requested.ToJson(), changeable);
         if (conflicts.Count > 0)
-            throw new PmcmException($"--resume: {string.Join("; ", conflicts)} — a resumed run keeps its recorded settings (only {string.Join(", ", Changeable)} may change)");
+            throw new PmcmException($"--resume: {string.Join("; ", conflicts)} — a resumed run keeps its recorded settings (only {string.Join(", ", changeable)} may change)");
     }
 
     /// <summary>"name (run X, now Y)" for every setting that differs and may not.</summary>
-    public static IReadOnlyList<string> Conflicts(JsonObject recorded, JsonObject requested)
+    public static IReadOnlyList<string> Conflicts(JsonObject recorded, JsonObject requested, IReadOnlySet<string> changeable)
     {
-        var names = recorded.Select(p => p.Key).Union(requested.Select(p => p.Key)).Where(n => !Changeable.Contains(n)).Order(StringComparer.Ordinal);
+        var names = recorded.Select(p => p.Key).Union(requested.Select(p => p.Key)).Where(n => !changeable.Contains(n)).Order(StringComparer.Ordinal);
         return names
             .Where(n => !JsonNode.DeepEquals(recorded[n], requested[n]))
             .Select(n => $"{n} (run {Text(recorded[n])}, now {Text(requested[n])})")

@@ -14,18 +14,19 @@ namespace Pmcm.Learning.Training;
 /// </summary>
 public sealed class WeightAverage : IDisposable
 {
-    private readonly SegmentationNet source;
     private readonly double decay;
+    /// <summary>Each averaged tensor with the network's tensor it follows; both live as long as their modules.</summary>
+    private readonly IReadOnlyList<(Tensor Target, Tensor Value)> pairs;
 
     public WeightAverage(SegmentationNet source, SegmentationNet average, double decay)
     {
         if (!(decay > 0 && decay < 1)) throw new PmcmException($"--ema-decay {decay} must be between 0 and 1 (exclusive), or 0 for off");
-        this.source = source;
         this.decay = decay;
         Network = average;
+        pairs = Pair(source, average);
         using var scope = NewDisposeScope();
         using var quiet = no_grad();
-        foreach (var (target, value) in Pairs()) target.copy_(value);
+        foreach (var (target, value) in pairs) target.copy_(value);
         Network.eval();
     }
 
@@ -41,7 +42,7 @@ public sealed class WeightAverage : IDisposable
         var alpha = Momentum(steps);
         using var scope = NewDisposeScope();
         using var quiet = no_grad();
-        foreach (var (target, value) in Pairs())
+        foreach (var (target, value) in pairs)
         {
             // Integer buffers (BatchNorm's num_batches_tracked) are counters, not estimates: copied.
             if (target.is_floating_point()) target.mul_(alpha).add_(value, alpha: 1.0 - alpha);
@@ -49,15 +50,14 @@ public sealed class WeightAverage : IDisposable
         }
     }
 
-    private IEnumerable<(Tensor Target, Tensor Value)> Pairs()
+    private static List<(Tensor Target, Tensor Value)> Pair(SegmentationNet source, SegmentationNet average)
     {
-        var targets = Network.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).Concat(Network.named_buffers()).ToList();
-        var values = source.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).Concat(source.named_buffers()).ToDictionary(p => p.name, p => p.Item2);
-        foreach (var (name, target) in targets)
-        {
-            if (!values.TryGetValue(name, out var value)) throw new PmcmException($"weight average: the network has no '{name}'");
-            yield return (target, value);
-        }
+        static IEnumerable<(string Name, Tensor Tensor)> All(SegmentationNet net) =>
+            net.named_parameters().Select(p => (p.name, (Tensor)p.parameter)).Concat(net.named_buffers());
+        var values = All(source).ToDictionary(p => p.Name, p => p.Tensor);
+        return All(average)
+            .Select(t => (t.Tensor, values.TryGetValue(t.Name, out var value) ? value : throw new PmcmException($"weight average: the network has no '{t.Name}'")))
+            .ToList();
     }
 
     public void Dispose() => Network.Dispose();

@@ -40,3 +40,26 @@ public class LearningRateScheduleTests
         Assert.Contains("constant or poly", Assert.Throws<PmcmException>(() => LearningRateSchedules.Parse("cosine")).Message);
     }
 }
+
+public class ResumeConsistencyTests
+{
+    private static readonly Pmcm.Core.Runs.RunRecord Constant = new() { Iterations = 100, Seed = 1 };
+
+    [Fact]
+    public void A_constant_rate_run_may_be_extended_but_a_poly_one_may_not()
+    {
+        var longer = Constant with { Iterations = 200 };
+        Assert.Empty(ResumeConsistency.Conflicts(Constant.ToJson(), longer.ToJson(), ResumeConsistency.ChangeableFor(Constant)));
+
+        var poly = Constant with { LearningRateSchedule = "poly" };
+        var conflicts = ResumeConsistency.Conflicts(poly.ToJson(), (longer with { LearningRateSchedule = "poly" }).ToJson(), ResumeConsistency.ChangeableFor(poly));
+        Assert.Equal(["iterations (run 100, now 200)"], conflicts);
+    }
+
+    [Fact]
+    public void Other_settings_conflict_naming_both_values()
+    {
+        var conflicts = ResumeConsistency.Conflicts(Constant.ToJson(), (Constant with { EmaDecay = 0.99, Threads = 4 }).ToJson(), ResumeConsistency.ChangeableFor(Constant));
+        Assert.Equal(["ema_decay (run 0, now 0.99)"], conflicts);
+    }
+}
