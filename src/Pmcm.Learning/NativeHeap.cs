@@ -9,13 +9,14 @@ namespace Pmcm.Learning;
 /// (docs/performance.md). <see cref="RetainFreedMemory"/> makes freed blocks stay in the heap for the next pass.
 /// </summary>
 /// <remarks>
-/// Inference only, not yet training: with every block in one heap, freed memory is recycled at once, so TorchSharp
-/// 0.107's implicit <c>Scalar</c>s, which a collection may free while libtorch still reads them (see
-/// <see cref="TorchGcGuard"/>), are overwritten before the read more often. <c>pmcm train</c> on the real LA cases,
-/// while its loader threads still allocated during the first steps (enough to end the guard's quiet region),
-/// stopped with that error within 12 iterations in 3 of 5 runs with it and in 1 of 5 without. The trainer now loads
-/// every case before the first step, and 3 runs with it were clean: too few to turn it on for training yet.
-/// Sliding-window inference allocates little managed memory inside a guarded batch, so the guard holds there.
+/// With every block in one heap, freed memory is recycled at once, so TorchSharp 0.107's implicit <c>Scalar</c>s,
+/// which a collection may free while libtorch still reads them (see <see cref="TorchGcGuard"/>), are overwritten
+/// before the read more often: while the trainer's case loaders still allocated during the first steps (enough to
+/// end the guard's quiet region), <c>pmcm train</c> on the real LA cases stopped with that error in 3 of 5 runs
+/// with it. Since the trainer loads every case before the first step, the guard holds for training as for
+/// sliding-window inference, and the CLI's training commands retain freed memory too (about 10 % off a step at
+/// the LA grid's scale, docs/performance.md). A library user who trains inside a larger process decides for
+/// themselves: the setting is process-wide.
 /// </remarks>
 public static partial class NativeHeap
 {

@@ -45,6 +45,7 @@ public static class BenchStepCommand
             if (b < 2) throw new PmcmException("--batch must be at least 2 (one labeled, one unlabeled)");
             var count = Math.Max(1, parse.GetValue(runs));
             TorchRuntime.SetThreads(parse.GetValue(threads));
+            NativeHeap.RetainFreedMemory(); // as pmcm train runs
 
             manual_seed(0);
             var compute = Precisions.Parse(parse.GetValue(precision)!);

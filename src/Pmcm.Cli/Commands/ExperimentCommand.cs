@@ -5,6 +5,7 @@ using Pmcm.Core;
 using Pmcm.Core.Data;
 using Pmcm.Core.IO;
 using Pmcm.Learning.Experiments;
+using Pmcm.Learning;
 using Pmcm.Learning.Training;
 using Spectre.Console;
 
@@ -63,6 +64,7 @@ public static class ExperimentCommand
                 return 0;
             }
 
+            NativeHeap.RetainFreedMemory(); // as pmcm train runs
             using var progress = new TrainingProgressLine();
             var runner = new ExperimentRunner(options) { Log = message => Console.Error.WriteLine(message), Progress = progress.Report };
             if (mode is ExperimentMode.Cell cell)

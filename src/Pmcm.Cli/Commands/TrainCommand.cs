@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Pmcm.Core;
 using Pmcm.Core.Volumes;
+using Pmcm.Learning;
 using Pmcm.Learning.Training;
 using Spectre.Console;
 
@@ -41,6 +42,7 @@ public static class TrainCommand
     /// <summary>Runs the trainer with the progress line and warnings on stderr.</summary>
     public static TrainingSummary Run(TrainingOptions options, bool resume, bool overwrite)
     {
+        NativeHeap.RetainFreedMemory(); // a training process is ours alone: keep the step's blocks for the next one
         using var progress = new TrainingProgressLine();
         var trainer = new PmcmTrainer(options)
         {

@@ -50,7 +50,9 @@ public static class ExperimentMarkdown
             seeds (sample std, ddof = 1; n/a with one seed). HD95 and ASD are in voxels of the training grid
             (downsample ×{report.Grid.Options.Template.Downsample}). An empty prediction scores 0 on all four metrics, the
             reference's convention, which flatters HD95 and ASD: `empty` counts them over all seeds and cases.
-            Minutes are the wall time of the session that finished the run (a resumed run counts its last part only).
+            Minutes are a run's training time from its logs: every iteration (waiting for the batch plus the step) and
+            every validation, over all the sessions of a resumed run; start-up (loading the cases) is left out. "≥"
+            marks runs begun before the logs kept the time: their minutes are the session that finished them only.
 
 
             """);
@@ -84,7 +86,7 @@ public static class ExperimentMarkdown
         md.Append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
         foreach (var r in report.Rows)
             md.Append(CultureInfo.InvariantCulture,
-                $"| {r.Method} | {r.LabeledCases} | {Pm(r.Dice, 100)} | {Pm(r.Jaccard, 100)} | {Pm(r.Hd95, 1)} | {Pm(r.Asd, 1)} | {r.Seeds.Count} | {r.Cases} | {r.EmptyPredictions} | {string.Join(", ", r.Iterations)} | {F(r.MinutesPerRun, 1)} |\n");
+                $"| {r.Method} | {r.LabeledCases} | {Pm(r.Dice, 100)} | {Pm(r.Jaccard, 100)} | {Pm(r.Hd95, 1)} | {Pm(r.Asd, 1)} | {r.Seeds.Count} | {r.Cases} | {r.EmptyPredictions} | {string.Join(", ", r.Iterations)} | {Minutes(r.MinutesPerRun, r.WholeRunsTimed)} |\n");
         return md.ToString();
     }
 
@@ -178,9 +180,12 @@ public static class ExperimentMarkdown
         foreach (var c in report.Grid.Finished)
         {
             var s = MetricSummary.Of(c.Result.Scores);
-            md.Append(CultureInfo.InvariantCulture, $"| {c.Cell.Name} | {F(100 * s.Dice.Mean, 2)} | {F(s.Hd95.Mean, 2)} | {s.EmptyPredictions} | {c.Result.BestIteration} | {F(c.Result.TrainingSeconds / 60, 1)} |\n");
+            md.Append(CultureInfo.InvariantCulture, $"| {c.Cell.Name} | {F(100 * s.Dice.Mean, 2)} | {F(s.Hd95.Mean, 2)} | {s.EmptyPredictions} | {c.Result.BestIteration} | {Minutes(c.Result.TrainingSeconds / 60, c.Result.WholeRunTimed)} |\n");
         }
     }
+
+    // A time that covers only the session that finished the run is a lower bound of the run's.
+    private static string Minutes(double minutes, bool wholeRun) => (wholeRun ? "" : "≥ ") + F(minutes, 1);
 
     private static string Pm(SeedStatistic s, double factor) => $"{F(factor * s.Mean, 2)} ± {F(factor * s.Std, 2)}";
 

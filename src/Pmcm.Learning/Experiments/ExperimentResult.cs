@@ -2,7 +2,12 @@ using Pmcm.Core.Metrics;
 
 namespace Pmcm.Learning.Experiments;
 
-/// <summary>What one finished run scored on the validation cases (its best checkpoint), and what it cost.</summary>
+/// <summary>
+/// What one finished run scored on the validation cases (its best checkpoint), and what it cost:
+/// <see cref="TrainingSeconds"/> is the run's whole training time from its logs (<see cref="Pmcm.Core.Runs.RunTime"/>)
+/// when <see cref="WholeRunTimed"/>, otherwise (a run begun before its logs kept the time) the wall time of the
+/// session that finished it.
+/// </summary>
 public sealed record ExperimentResult(
     string Method,
     string Labeled,
@@ -11,4 +16,5 @@ public sealed record ExperimentResult(
     IReadOnlyList<string> Cases,
     IReadOnlyList<SegmentationScores> Scores,
     double TrainingSeconds,
-    long BestIteration);
+    long BestIteration,
+    bool WholeRunTimed = false);

@@ -7,6 +7,7 @@ namespace Pmcm.Learning.Experiments;
 /// (<see cref="MetricSummary"/>), then summarised over the seeds (<see cref="SeedStatistic"/>), so the spread
 /// is that of whole runs, not of cases. <see cref="Cases"/> and <see cref="EmptyPredictions"/> count over every
 /// seed; <see cref="Iterations"/> lists the distinct run lengths (one value unless runs were extended).
+/// <see cref="MinutesPerRun"/> is a lower bound unless <see cref="WholeRunsTimed"/> (see <see cref="ExperimentResult"/>).
 /// </summary>
 public sealed record ExperimentRow(
     string Method,
@@ -20,7 +21,8 @@ public sealed record ExperimentRow(
     int Cases,
     int EmptyPredictions,
     IReadOnlyList<int> Iterations,
-    double MinutesPerRun)
+    double MinutesPerRun,
+    bool WholeRunsTimed)
 {
     /// <summary>One row per (method, labeled) in grid order.</summary>
     public static IReadOnlyList<ExperimentRow> Of(IReadOnlyList<FinishedCell> cells) => cells
@@ -37,7 +39,8 @@ public sealed record ExperimentRow(
                 perSeed.Sum(s => s.Cases),
                 perSeed.Sum(s => s.EmptyPredictions),
                 g.Where(c => c.Record is not null).Select(c => c.Record!.Iterations).Distinct().Order().ToList(),
-                g.Average(c => c.Result.TrainingSeconds) / 60);
+                g.Average(c => c.Result.TrainingSeconds) / 60,
+                g.All(c => c.Result.WholeRunTimed));
         })
         .ToList();
 }

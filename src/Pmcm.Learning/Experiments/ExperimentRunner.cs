@@ -87,7 +87,8 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         Log?.Invoke($"{cell.Name}: training ({run.Iterations} iterations, {run.Labeled} labeled)");
         var clock = Stopwatch.StartNew();
         var summary = new PmcmTrainer(run) { Progress = Progress, Overwrite = true }.Run(resume: File.Exists(new RunFiles(runDirectory).LastCheckpoint), cancellation);
-        var result = Evaluate(cell, run, summary, clock.Elapsed.TotalSeconds);
+        var logged = RunTime.Seconds(new RunFiles(runDirectory));
+        var result = Evaluate(cell, run, summary, logged ?? clock.Elapsed.TotalSeconds) with { WholeRunTimed = logged is not null };
         AtomicFile.WriteAllText(resultPath, JsonSerializer.Serialize(result, Json));
         return result;
     }

@@ -112,13 +112,14 @@ public sealed class PmcmTrainer(TrainingOptions options)
             var values = TrainOne(step, batch, iteration, device, average);
             loss = values["total"];
             // Wall seconds of the wait for the batch plus the step (validation not included), for the rate.
-            log.Append(iteration, new Dictionary<string, double>(values) { ["seconds"] = iterationClock.Elapsed.TotalSeconds });
+            log.Append(iteration, new Dictionary<string, double>(values) { [RunTime.Column] = iterationClock.Elapsed.TotalSeconds });
 
             var done = iteration + 1;
             state = state with { Iteration = done, ResumePoint = batch.ResumeAfter };
             var validate = (o.ValidateEvery > 0 && done % o.ValidateEvery == 0) || done == o.Iterations;
             if (validate)
             {
+                var validationClock = Stopwatch.StartNew();
                 recalibration.Apply(evaluated, device);
                 if (validationCases.Count > 0)
                 {
@@ -126,6 +127,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
                     validationLog.Append(done, new Dictionary<string, double>
                     {
                         ["dice"] = summary.Dice.Mean, ["jaccard"] = summary.Jaccard.Mean, ["hd95"] = summary.Hd95.Mean, ["asd"] = summary.Asd.Mean,
+                        [RunTime.Column] = validationClock.Elapsed.TotalSeconds,
                     });
                     if (double.IsNaN(state.BestDice) || summary.Dice.Mean > state.BestDice)
                     {

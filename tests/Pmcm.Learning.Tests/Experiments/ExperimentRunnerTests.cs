@@ -23,6 +23,10 @@ public class ExperimentRunnerTests
         Assert.Equal(3, results.Count);
         Assert.All(results, r => Assert.Equal(2, r.Scores.Count)); // the 2 validation cases, never the test list
         Assert.Equal(4, results.Single(r => r.Labeled == "all").LabeledCases);
+        // Each run's time is its logs' (iterations and validations), so a resumed run's sessions all count.
+        Assert.All(results, r => Assert.True(r.WholeRunTimed));
+        Assert.All(results, r => Assert.Equal(Pmcm.Core.Runs.RunTime.Seconds(new Pmcm.Core.Runs.RunFiles(temp.File($"experiment/{r.Method}-labeled{r.Labeled}-seed5")))!.Value, r.TrainingSeconds));
+        Assert.All(results, r => Assert.True(r.TrainingSeconds > 0));
 
         var report = ExperimentReport.Of(new ExperimentRunner(grid).Collect());
         Assert.Equal([("supervised", 2), ("supervised", 4), ("pmcm", 2)], report.Rows.Select(r => (r.Method, r.LabeledCases)));
