@@ -7,16 +7,19 @@
 # SHA-256 of best.pth) are copied to docs/results-la-cpu/<cell>/ and committed, so a session that ends mid-grid
 # loses at most the running cells' progress since their last checkpoint.
 #   usage: scripts/la-grid.sh [PMCM_BINARY]     (default: the Release build of this checkout)
+#   Copy the binary's folder elsewhere first if you go on building this checkout while the grid runs.
 set -u
 repo=$(cd "$(dirname "$0")/.." && pwd)
 pmcm=${1:-$repo/src/Pmcm.Cli/bin/Release/net10.0/pmcm}
 workers=${WORKERS:-2}
+retries=${RETRIES:-3}
 out=$repo/runs/la-grid
 docs=$repo/docs/results-la-cpu
 data=$(cd "$repo/../shared/data/la" && pwd)
 scale=(--data "$data" --downsample 2 --patch 48,48,32 --n-filters 8 --iterations 3000 --val-every 100
        --validation 8 --ema-decay 0.99 --threads 1)
 export OMP_WAIT_POLICY=PASSIVE
+export PMCM_DEBUG=1   # a run that dies leaves its stack trace in <cell>.out
 
 cells=()
 for seed in 1 2 3; do for row in supervised:8 pmcm:8; do cells+=("$row:$seed"); done; done
@@ -42,12 +45,16 @@ worker() {
     [ -f "$out/$cell/result.json" ] && { [ -f "$docs/$cell/result.json" ] || publish "$cell"; continue; }
     exec {lock}> "$out/$cell.lock"
     if flock -n "$lock"; then
-      echo "$(date -u +%FT%TZ) worker $1 start $cell"
-      "$pmcm" experiment "${scale[@]}" --out "$out" --methods "$method" --labeled "$labeled" --seeds "$seed" \
-        >> "$out/$cell.out" 2>&1
-      local rc=$?
-      echo "$(date -u +%FT%TZ) worker $1 end $cell (exit $rc)"
-      [ -f "$out/$cell/result.json" ] && publish "$cell"
+      # A run that dies (e.g. TorchSharp's scalar use-after-free, docs/performance.md) resumes from its last
+      # checkpoint, up to RETRIES times, rather than leaving a hole until the grid is started again.
+      for attempt in $(seq 1 "$retries"); do
+        echo "$(date -u +%FT%TZ) worker $1 start $cell (attempt $attempt)"
+        "$pmcm" experiment "${scale[@]}" --out "$out" --methods "$method" --labeled "$labeled" --seeds "$seed" \
+          >> "$out/$cell.out" 2>&1
+        local rc=$?
+        echo "$(date -u +%FT%TZ) worker $1 end $cell (exit $rc)"
+        [ -f "$out/$cell/result.json" ] && { publish "$cell"; break; }
+      done
     fi
     exec {lock}>&-
   done

@@ -23,6 +23,14 @@ public readonly struct TorchGcGuard : IDisposable
     public const long Budget = 256L << 20;
 
     private readonly bool entered;
+    private static long unguarded;
+
+    /// <summary>
+    /// Units so far that ran partly or wholly with the collector free: the quiet region could not start, or ended
+    /// early because the unit (or another thread meanwhile) allocated past <see cref="Budget"/>. Nested guards do not
+    /// count. Training reports a rise, so that a crash of the kind above can be told apart from a guarded one.
+    /// </summary>
+    public static long Unguarded => Interlocked.Read(ref unguarded);
 
     private TorchGcGuard(bool entered) => this.entered = entered;
 
@@ -32,17 +40,25 @@ public readonly struct TorchGcGuard : IDisposable
         if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) return default;
         try
         {
-            return new TorchGcGuard(GC.TryStartNoGCRegion(Budget));
+            var started = GC.TryStartNoGCRegion(Budget);
+            if (!started) Interlocked.Increment(ref unguarded);
+            return new TorchGcGuard(started);
         }
         catch (InvalidOperationException)
         {
+            Interlocked.Increment(ref unguarded);
             return default; // another thread started a region first
         }
     }
 
     public void Dispose()
     {
-        if (!entered || GCSettings.LatencyMode != GCLatencyMode.NoGCRegion) return;
+        if (!entered) return;
+        if (GCSettings.LatencyMode != GCLatencyMode.NoGCRegion)
+        {
+            Interlocked.Increment(ref unguarded);
+            return;
+        }
         try
         {
             GC.EndNoGCRegion();

@@ -86,7 +86,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         var run = Options(cell, runDirectory);
         Log?.Invoke($"{cell.Name}: training ({run.Iterations} iterations, {run.Labeled} labeled)");
         var clock = Stopwatch.StartNew();
-        var summary = new PmcmTrainer(run) { Progress = Progress, Overwrite = true }.Run(resume: File.Exists(new RunFiles(runDirectory).LastCheckpoint), cancellation);
+        var summary = new PmcmTrainer(run) { Progress = Progress, Overwrite = true, Warn = message => Log?.Invoke($"{cell.Name}: warning: {message}") }.Run(resume: File.Exists(new RunFiles(runDirectory).LastCheckpoint), cancellation);
         var logged = RunTime.Seconds(new RunFiles(runDirectory));
         var result = Evaluate(cell, run, summary, logged ?? clock.Elapsed.TotalSeconds) with { WholeRunTimed = logged is not null };
         AtomicFile.WriteAllText(resultPath, JsonSerializer.Serialize(result, Json));
