@@ -49,4 +49,18 @@ public class TorchGcGuardTests
         }
         Assert.Equal(before, GCSettings.LatencyMode);
     }
+
+    [Fact]
+    public void A_unit_that_allocates_past_the_budget_is_counted_as_unguarded()
+    {
+        var before = TorchGcGuard.Unguarded;
+        using (TorchGcGuard.Enter())
+        {
+            // Past the budget the runtime ends the quiet region itself, and collections may run again.
+            for (var i = 0; i < 2 * TorchGcGuard.Budget / (16 << 20) && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion; i++)
+                GC.KeepAlive(new byte[16 << 20]);
+            Assert.NotEqual(GCLatencyMode.NoGCRegion, GCSettings.LatencyMode);
+        }
+        Assert.True(TorchGcGuard.Unguarded > before);
+    }
 }
