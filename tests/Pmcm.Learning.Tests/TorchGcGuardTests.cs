@@ -63,4 +63,27 @@ public class TorchGcGuardTests
         }
         Assert.True(TorchGcGuard.Unguarded > before);
     }
+
+    [Fact]
+    public void Finalizers_wait_for_the_end_of_the_unit_even_when_a_collection_runs_inside_it()
+    {
+        using var finalized = new ManualResetEventSlim();
+        using (TorchGcGuard.Enter())
+        {
+            DropFinalizable(finalized);
+            GC.Collect(); // what an allocation burst on another thread can cause mid-step
+            Assert.False(finalized.Wait(300), "a finalizer ran inside the guarded unit");
+        }
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        Assert.True(finalized.IsSet);
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void DropFinalizable(ManualResetEventSlim finalized) => _ = new Finalizable(finalized);
+
+    private sealed class Finalizable(ManualResetEventSlim finalized)
+    {
+        ~Finalizable() => finalized.Set();
+    }
 }
