@@ -1,4 +1,4 @@
-using Pmcm.Core.IO;
+using Pmcm.Learning.Charts;
 using SkiaSharp;
 
 namespace Pmcm.Learning.Experiments;
@@ -7,39 +7,23 @@ namespace Pmcm.Learning.Experiments;
 public static class ExperimentChart
 {
     private const int PanelWidth = 520, Height = 420, Margin = 60;
-    private static readonly SKColor[] Colors =
-        [new(31, 119, 180), new(255, 127, 14), new(44, 160, 44), new(214, 39, 40), new(148, 103, 189), new(140, 86, 75)];
 
     public static void Write(string path, IReadOnlyList<ExperimentRow> rows)
     {
-        using var bitmap = new SKBitmap(2 * PanelWidth, Height);
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            canvas.Clear(SKColors.White);
-            Panel(canvas, 0, "Dice (%)", rows, r => (100 * r.Dice.Mean, 100 * r.Dice.Std));
-            Panel(canvas, PanelWidth, "HD95 (voxels, lower is better)", rows, r => (r.Hd95.Mean, r.Hd95.Std));
-        }
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        AtomicFile.Write(path, stream => data.SaveTo(stream));
+        using var chart = new Chart(2 * PanelWidth, Height);
+        Panel(chart, 0, "Dice (%)", rows, r => (100 * r.Dice.Mean, 100 * r.Dice.Std));
+        Panel(chart, PanelWidth, "HD95 (voxels, lower is better)", rows, r => (r.Hd95.Mean, r.Hd95.Std));
+        chart.Save(path);
     }
 
-    private static void Panel(SKCanvas canvas, int left, string title, IReadOnlyList<ExperimentRow> rows, Func<ExperimentRow, (double Mean, double Std)> value)
+    private static void Panel(Chart chart, int left, string title, IReadOnlyList<ExperimentRow> rows, Func<ExperimentRow, (double Mean, double Std)> value)
     {
         var plot = new SKRect(left + Margin, 40, left + PanelWidth - 20, Height - 110);
-        using var font = new SKFont(SKTypeface.Default, 13);
-        using var ink = new SKPaint { Color = SKColors.Black, IsAntialias = true, StrokeWidth = 1, Style = SKPaintStyle.Stroke };
-        using var text = new SKPaint { Color = SKColors.Black, IsAntialias = true };
-        canvas.DrawText(title, left + Margin, 24, font, text);
-        canvas.DrawRect(plot, ink);
+        chart.Frame(plot, title, 24);
         var values = rows.Select(value).Where(v => double.IsFinite(v.Mean)).ToList();
         var top = values.Count == 0 ? 1 : Math.Max(1e-9, values.Max(v => v.Mean + (double.IsFinite(v.Std) ? v.Std : 0))) * 1.1;
-        for (var t = 0; t <= 4; t++)
-        {
-            var y = plot.Bottom - t / 4f * plot.Height;
-            canvas.DrawLine(plot.Left - 4, y, plot.Left, y, ink);
-            canvas.DrawText((top * t / 4).ToString("G3"), left + 8, y + 4, font, text);
-        }
+        chart.YTicks(plot, 0, top, left + 8);
+        var canvas = chart.Canvas;
         var width = plot.Width / Math.Max(1, rows.Count);
         for (var i = 0; i < rows.Count; i++)
         {
@@ -47,18 +31,18 @@ public static class ExperimentChart
             if (!double.IsFinite(mean)) continue;
             var x = plot.Left + i * width;
             var h = (float)(mean / top * plot.Height);
-            using var fill = new SKPaint { Color = Colors[i % Colors.Length], IsAntialias = true };
+            using var fill = new SKPaint { Color = Chart.Colour(i), IsAntialias = true };
             canvas.DrawRect(new SKRect(x + width * 0.15f, plot.Bottom - h, x + width * 0.85f, plot.Bottom), fill);
             if (double.IsFinite(std))
             {
                 var cx = x + width / 2;
                 var (y0, y1) = ((float)(plot.Bottom - (mean - std) / top * plot.Height), (float)(plot.Bottom - (mean + std) / top * plot.Height));
-                canvas.DrawLine(cx, y0, cx, y1, ink);
+                canvas.DrawLine(cx, y0, cx, y1, chart.Ink);
             }
             canvas.Save();
             canvas.Translate(x + width / 2, plot.Bottom + 8);
             canvas.RotateDegrees(35);
-            canvas.DrawText($"{rows[i].Method} ({rows[i].LabeledCases})", 0, 0, font, text);
+            canvas.DrawText($"{rows[i].Method} ({rows[i].LabeledCases})", 0, 0, chart.Font, chart.Text);
             canvas.Restore();
         }
     }
