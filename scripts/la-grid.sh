@@ -18,8 +18,9 @@ scale=(--data "$data" --downsample 2 --patch 48,48,32 --n-filters 8 --validation
 export OMP_WAIT_POLICY=PASSIVE
 export PMCM_DEBUG=1   # a run that dies leaves its stack trace in <cell>.out
 
-# Two grids: the issue's rows at 3000 iterations, then supervised-8 given the training time of a PMCM-8 run
-# (a PMCM step costs about 4 supervised ones here), validated less often so validation does not dominate it.
+# Two grids: the issue's rows at 3000 iterations (then one diagnostic row at the same scale), and supervised-8
+# given the training time of a PMCM-8 run (a PMCM step costs about 4 supervised ones here), validated less often so
+# validation does not dominate it.
 declare -A grid_out=([main]=$repo/runs/la-grid [equal-time]=$repo/runs/la-grid-equal-time)
 declare -A grid_docs=([main]=docs/results-la-cpu [equal-time]=docs/results-la-cpu/equal-time)
 declare -A grid_args=([main]="--iterations 3000 --val-every 100" [equal-time]="--iterations 12000 --val-every 300")
@@ -29,6 +30,8 @@ for seed in 1 2 3; do for row in supervised:8 pmcm:8; do cells+=("main:$row:$see
 for row in supervised:all pmcm-no-pml:8 pmcm-no-cml:8 mcnet:8 supervised:16 pmcm:16; do
   for seed in 1 2 3; do cells+=("main:$row:$seed"); done
 done
+# Then PMCM's supervised part alone (its network and batches, no term on the unlabeled cases).
+for seed in 1 2 3; do cells+=("main:pmcm-supervised-terms:8:$seed"); done
 for seed in 1 2 3; do cells+=("equal-time:supervised:8:$seed"); done
 
 publish() {

@@ -20,7 +20,7 @@ public sealed record PairedComparison(
     BootstrapInterval? Hd95Ratio)
 {
     /// <summary>The methods a full PMCM is compared with, besides the supervised baseline: its ablations.</summary>
-    private static readonly string[] Ablations = [TrainingMethods.Name(TrainingMethod.PmcmNoPml), TrainingMethods.Name(TrainingMethod.PmcmNoCml)];
+    private static readonly string[] Ablations = [TrainingMethods.Name(TrainingMethod.PmcmNoPml), TrainingMethods.Name(TrainingMethod.PmcmNoCml), TrainingMethods.Name(TrainingMethod.PmcmSupervisedTerms)];
 
     private static readonly string Supervised = TrainingMethods.Name(TrainingMethod.Supervised);
     private static readonly string Pmcm = TrainingMethods.Name(TrainingMethod.Pmcm);

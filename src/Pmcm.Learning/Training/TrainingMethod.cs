@@ -10,6 +10,7 @@ public enum TrainingMethod
     Pmcm,
     PmcmNoPml,
     PmcmNoCml,
+    PmcmSupervisedTerms,
     McNet,
     Supervised,
 }
@@ -20,13 +21,18 @@ public static class TrainingMethods
     /// <summary>
     /// The methods, in the order the CLI lists them. The PMCM ablations switch off one part of the objective: without
     /// PML the mutual prototype terms go, without CML the mapping networks' task-consistency and cycle terms go (the
-    /// SDF head stays supervised, as both heads belong to the network).
+    /// SDF head stays supervised, as both heads belong to the network). <c>pmcm-supervised-terms</c> keeps only the
+    /// supervised terms (Dice and SDF on both decoders): PMCM's network, batches and schedule with every term that
+    /// reads the unlabeled cases at weight zero, so set beside <c>supervised</c> it measures PMCM's supervised part,
+    /// and beside <c>pmcm</c> what the unlabeled cases add. Its unlabeled samples still pass through the network
+    /// and so still shape the BatchNorm statistics.
     /// </summary>
     public static readonly IReadOnlyList<TrainingMethodDescriptor> All =
     [
         Pmcm(TrainingMethod.Pmcm, "pmcm", loss => loss),
         Pmcm(TrainingMethod.PmcmNoPml, "pmcm-no-pml", loss => loss with { UsePml = false }),
         Pmcm(TrainingMethod.PmcmNoCml, "pmcm-no-cml", loss => loss with { UseCml = false }),
+        Pmcm(TrainingMethod.PmcmSupervisedTerms, "pmcm-supervised-terms", loss => loss with { UsePml = false, UseCml = false, Diversity = 0 }),
         new(TrainingMethod.McNet, "mcnet", UsesUnlabeled: true, UsesRamp: true,
             options => new McNet(options), (network, loss, optimizer) => new McNetStep((McNet)network, loss.Ramp, optimizer)),
         new(TrainingMethod.Supervised, "supervised", UsesUnlabeled: false, UsesRamp: false,

@@ -12,6 +12,7 @@ public class TrainingMethodTests
     [InlineData("pmcm", new[] { "Co_loss/consistency_loss", "Co_loss/u_sim_loss", "loss/seg_bd_map_loss", "loss/1_seg_bd_loss", "Labeled_loss/bd_loss" }, new string[0])]
     [InlineData("pmcm-no-pml", new[] { "loss/seg_bd_map_loss", "loss/1_seg_bd_loss", "Labeled_loss/bd_loss" }, new[] { "Co_loss/consistency_loss", "Co_loss/u_sim_loss" })]
     [InlineData("pmcm-no-cml", new[] { "Co_loss/consistency_loss", "Co_loss/u_sim_loss", "Labeled_loss/bd_loss" }, new[] { "loss/seg_bd_map_loss", "loss/1_seg_bd_loss" })]
+    [InlineData("pmcm-supervised-terms", new[] { "Labeled_loss/loss_seg_dice", "Labeled_loss/bd_loss" }, new[] { "Co_loss/consistency_loss", "Co_loss/u_sim_loss", "loss/seg_bd_map_loss", "loss/1_seg_bd_loss" })]
     [InlineData("mcnet", new[] { "Labeled_loss/loss_seg_dice", "Co_loss/consistency_loss", "Co_loss/consist_weight" }, new[] { "Labeled_loss/bd_loss", "Co_loss/u_sim_loss" })]
     [InlineData("supervised", new[] { "Labeled_loss/loss_seg_dice", "Labeled_loss/loss_seg_ce" }, new[] { "Co_loss/consistency_loss" })]
     public void EachMethodRunsAStepWithItsDocumentedTerms(string name, string[] present, string[] absent)
@@ -32,6 +33,7 @@ public class TrainingMethodTests
     [InlineData("pmcm", true, true)]
     [InlineData("pmcm-no-pml", true, true)]
     [InlineData("pmcm-no-cml", true, true)]
+    [InlineData("pmcm-supervised-terms", true, true)]
     [InlineData("mcnet", true, true)]
     [InlineData("supervised", false, false)]
     public void EachMethodSaysWhetherItLearnsFromUnlabeledCasesAndRamps(string name, bool unlabeled, bool ramp)
@@ -47,10 +49,27 @@ public class TrainingMethodTests
     }
 
     [Fact]
+    public void PmcmSupervisedTermsTrainsOnTheLabeledTermsAlone()
+    {
+        // Its total is exactly λ·Dice + λβ·SDF: no term that reads the unlabeled cases carries weight.
+        manual_seed(3);
+        var method = TrainingMethods.Parse("pmcm-supervised-terms");
+        var network = TrainingMethods.CreateNetwork(method, new NetworkOptions { NFilters = 2 });
+        var step = TrainingMethods.CreateStep(method, network, PmcmLossOptions.La, new OptimizerOptions());
+        using var data = NewDisposeScope();
+        var values = step.Train(TinyPmcm.Batch(), 6000);
+        var la = PmcmLossOptions.La;
+        var supervised = la.Supervised * values["Labeled_loss/loss_seg_dice"] + la.Sdf * values["Labeled_loss/bd_loss"];
+        Assert.Equal(supervised, values["total"], 1e-5);
+        Assert.Equal(0.0, values["weight/feat_sim_weight"]);
+        Assert.True(values["Co_loss/feat_sim"] > 0); // computed and logged, not trained on
+    }
+
+    [Fact]
     public void UnknownMethodNamesTheAllowedOnes()
     {
         var error = Assert.Throws<PmcmException>(() => TrainingMethods.Parse("unet"));
-        Assert.Contains("pmcm, pmcm-no-pml, pmcm-no-cml, mcnet, supervised", error.Message);
+        Assert.Contains("pmcm, pmcm-no-pml, pmcm-no-cml, pmcm-supervised-terms, mcnet, supervised", error.Message);
     }
 
     [Fact]
