@@ -8,7 +8,10 @@ namespace Pmcm.Learning.Experiments;
 /// scored on the same validation case. <see cref="Dice"/> and <see cref="Hd95"/> are mean differences
 /// (method − baseline; Dice as a fraction, HD95 in voxels) and <see cref="Hd95Ratio"/> is mean HD95 of the method
 /// over the baseline's, each with its <see cref="PairedBootstrap"/> interval. Pairs whose HD95 is undefined (an
-/// empty reference) are left out of the two HD95 statistics, which are null when no pair is left.
+/// empty reference) are left out of the HD95 statistics, which are null when no pair is left.
+/// <see cref="Hd95RatioBothFound"/> is the ratio over the <see cref="PairsBothFound"/> pairs where neither method
+/// predicted an empty mask: an empty prediction scores HD95 0 by the reference's convention, which would make the
+/// method that misses a structure look better at boundaries.
 /// </summary>
 public sealed record PairedComparison(
     string Method,
@@ -17,7 +20,9 @@ public sealed record PairedComparison(
     int Seeds,
     BootstrapInterval Dice,
     BootstrapInterval? Hd95,
-    BootstrapInterval? Hd95Ratio)
+    BootstrapInterval? Hd95Ratio,
+    BootstrapInterval? Hd95RatioBothFound,
+    int PairsBothFound)
 {
     /// <summary>The methods a full PMCM is compared with, besides the supervised baseline: its ablations.</summary>
     private static readonly string[] Ablations = [TrainingMethods.Name(TrainingMethod.PmcmNoPml), TrainingMethods.Name(TrainingMethod.PmcmNoCml), TrainingMethods.Name(TrainingMethod.PmcmSupervisedTerms)];
@@ -46,14 +51,16 @@ public sealed record PairedComparison(
         if (matched.Count == 0) return null;
         var dice = bootstrap.MeanDifference(matched.Select(m => m.A.Dice).ToList(), matched.Select(m => m.B.Dice).ToList());
         var defined = matched.Where(m => !double.IsNaN(m.A.Hd95) && !double.IsNaN(m.B.Hd95)).ToList();
-        BootstrapInterval? hd95 = null, ratio = null;
+        BootstrapInterval? hd95 = null, ratio = null, ratioBothFound = null;
         if (defined.Count > 0)
         {
             var (a, b) = (defined.Select(m => m.A.Hd95).ToList(), defined.Select(m => m.B.Hd95).ToList());
             hd95 = bootstrap.MeanDifference(a, b);
             ratio = bootstrap.RatioOfMeans(a, b);
         }
-        return new PairedComparison(method, baseline, labeled, matched.Select(m => m.Key.Seed).Distinct().Count(), dice, hd95, ratio);
+        var found = defined.Where(m => !m.A.EmptyPrediction && !m.B.EmptyPrediction).ToList();
+        if (found.Count > 0) ratioBothFound = bootstrap.RatioOfMeans(found.Select(m => m.A.Hd95).ToList(), found.Select(m => m.B.Hd95).ToList());
+        return new PairedComparison(method, baseline, labeled, matched.Select(m => m.Key.Seed).Distinct().Count(), dice, hd95, ratio, ratioBothFound, found.Count);
     }
 
     // One row's per-case scores keyed by (seed, case).

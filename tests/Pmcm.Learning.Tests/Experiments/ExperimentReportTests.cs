@@ -90,9 +90,17 @@ public sealed class ExperimentReportTests : IDisposable
         // Dice 0.75 against 0.65 with 0.9 for all labeled: 0.1 of the 0.25 gap.
         Assert.Equal(0.4, report.GapClosed(pmcm)!.Value, 1e-12);
 
+        Assert.Equal(pmcm.Hd95Ratio, pmcm.Hd95RatioBothFound); // no empty prediction on either side
+        Assert.Equal(4, pmcm.PairsBothFound);
+
         var mcnet = report.Comparisons[0];
         Assert.Equal((2, 1), (mcnet.Dice.Count, mcnet.Seeds)); // seed 1 only
         Assert.Equal(((0.5 - 0.6) + (0 - 0.8)) / 2, mcnet.Dice.Estimate, 1e-12);
+        // MC-Net predicted nothing on case b, scored HD95 0: over all pairs its HD95 looks 10/16 of supervised's;
+        // over the one pair where both found the atrium it is equal.
+        Assert.Equal(10.0 / 16, mcnet.Hd95Ratio!.Value.Estimate, 1e-12);
+        Assert.Equal(1.0, mcnet.Hd95RatioBothFound!.Value.Estimate, 1e-12);
+        Assert.Equal(1, mcnet.PairsBothFound);
     }
 
     [Fact]

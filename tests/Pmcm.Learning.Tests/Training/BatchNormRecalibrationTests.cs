@@ -9,6 +9,7 @@ using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Tests.Training;
 
+[Collection("Torch generator")]
 public class BatchNormRecalibrationTests
 {
     private static readonly Shape3 Patch = new(16, 16, 16);
