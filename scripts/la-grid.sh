@@ -18,16 +18,21 @@ scale=(--data "$data" --downsample 2 --patch 48,48,32 --n-filters 8 --validation
 export OMP_WAIT_POLICY=PASSIVE
 export PMCM_DEBUG=1   # a run that dies leaves its stack trace in <cell>.out
 
-# Three grids: the rows at 3000 iterations (then one diagnostic row at the same scale); supervised-8 given
-# the training time of a PMCM-8 run (a PMCM step costs about 4 supervised ones here), validated less often so
-# validation does not dominate it; and PMCM-8 with the corrected PML cross-entropy.
-declare -A grid_out=([main]=$repo/runs/la-grid [equal-time]=$repo/runs/la-grid-equal-time [pml-ce]=$repo/runs/la-grid-pml-ce)
-declare -A grid_docs=([main]=docs/results-la-cpu [equal-time]=docs/results-la-cpu/equal-time [pml-ce]=docs/results-la-cpu/pml-ce)
-declare -A grid_args=([main]="--iterations 3000 --val-every 100" [equal-time]="--iterations 12000 --val-every 300"
-                      [pml-ce]="--iterations 3000 --val-every 100 --correct pml-ce")
+# Four grids: the rows at 3000 iterations (then one diagnostic row at the same scale); supervised-8 with
+# the poly learning rate; supervised-8 given the training time of a PMCM-8 run (a PMCM step costs about 4
+# supervised ones here), validated less often so validation does not dominate it; and PMCM-8 with the corrected
+# PML cross-entropy.
+declare -A grid_out=([main]=$repo/runs/la-grid [poly]=$repo/runs/la-diag-poly [equal-time]=$repo/runs/la-grid-equal-time
+                     [pml-ce]=$repo/runs/la-grid-pml-ce)
+declare -A grid_docs=([main]=docs/results-la-cpu [poly]=docs/results-la-cpu/poly [equal-time]=docs/results-la-cpu/equal-time
+                      [pml-ce]=docs/results-la-cpu/pml-ce)
+declare -A grid_args=([main]="--iterations 3000 --val-every 100" [poly]="--iterations 3000 --val-every 100 --lr-schedule poly"
+                      [equal-time]="--iterations 12000 --val-every 300" [pml-ce]="--iterations 3000 --val-every 100 --correct pml-ce")
 
 cells=()
 for seed in 1 2 3; do for row in supervised:8 pmcm:8; do cells+=("main:$row:$seed"); done; done
+# The supervised baseline with a decaying learning rate: does a steadier baseline close PMCM's gap? (cheap, so early)
+for seed in 1 2 3; do cells+=("poly:supervised:8:$seed"); done
 for row in supervised:all pmcm-no-pml:8 pmcm-no-cml:8 mcnet:8 supervised:16 pmcm:16; do
   for seed in 1 2 3; do cells+=("main:$row:$seed"); done
 done
