@@ -14,72 +14,69 @@ namespace Pmcm.Learning;
 /// true" or worse, the more often the busier the machine (reproduced: a loop of scalar additions beside an
 /// allocating thread fails within seconds; inside this guard it does not). Two layers: a quiet region (no
 /// collection while the unit allocates less than <see cref="Budget"/>) and a <see cref="FinalizerGate"/> that
-/// holds the finalizer thread until the unit ends, for when a collection happens anyway — the quiet region is
-/// process-wide and ends early when any thread allocates past the budget, and a demo run still died of the
-/// scalar error at iteration 256 with the quiet region alone. Entering costs one gen-0 collection (cheap: the
-/// managed heap holds only small wrappers).
+/// holds the finalizer thread until the unit ends, for when a collection happens anyway. It does, in most PMCM
+/// steps: the fused loss kernels' arrays on the pinned-object heap can trigger a collection inside the region,
+/// which ends it (about 12 MB allocated per step, far below the budget); and a demo run died of the scalar
+/// error at iteration 256 with the quiet region alone. Entering costs one gen-0 collection (cheap: the managed
+/// heap holds only small wrappers).
 /// </remarks>
 public readonly struct TorchGcGuard : IDisposable
 {
     /// <summary>Managed allocation allowed inside the unit; a step allocates a few MB of wrappers and batch arrays.</summary>
     public const long Budget = 256L << 20;
 
+    // The region and the gate are process-wide, so guards on any thread share them: the first to enter starts
+    // both, the last to leave ends both, and a unit is covered from its start to its end whatever others do.
+    private static readonly Lock Sync = new();
+    private static int active;
+    private static FinalizerGate? gate;
+    private static bool regionStarted;
+
     private readonly bool entered;
-    private readonly FinalizerGate? gate;
-    private static long unguarded;
 
-    /// <summary>
-    /// Units so far that ran partly or wholly with the collector free (their finalizers still held by the gate): the
-    /// quiet region could not start, or ended early because the unit (or another thread meanwhile) allocated past
-    /// <see cref="Budget"/>. Nested guards do not count. Training reports a rise.
-    /// </summary>
-    public static long Unguarded => Interlocked.Read(ref unguarded);
+    private TorchGcGuard(bool entered) => this.entered = entered;
 
-    private TorchGcGuard(bool entered, FinalizerGate gate)
-    {
-        this.entered = entered;
-        this.gate = gate;
-    }
-
-    /// <summary>Holds finalizers and starts a quiet region, unless a guard is already active (guards nest as no-ops).</summary>
+    /// <summary>Holds finalizers and starts a quiet region, or joins the ones another guard (nested, or on another thread) holds.</summary>
     public static TorchGcGuard Enter()
     {
-        if (GCSettings.LatencyMode == GCLatencyMode.NoGCRegion) return default;
-        var gate = FinalizerGate.Close();
-        bool started;
-        try
+        lock (Sync)
         {
-            started = GC.TryStartNoGCRegion(Budget);
+            if (active++ == 0)
+            {
+                gate = FinalizerGate.Close();
+                try
+                {
+                    regionStarted = GC.TryStartNoGCRegion(Budget);
+                }
+                catch (InvalidOperationException)
+                {
+                    regionStarted = false; // a region started outside these guards: leave it to its owner
+                }
+            }
         }
-        catch (InvalidOperationException)
-        {
-            started = false; // another thread started a region first
-        }
-        if (!started) Interlocked.Increment(ref unguarded);
-        return new TorchGcGuard(started, gate);
+        return new TorchGcGuard(true);
     }
 
     public void Dispose()
     {
-        EndQuietRegion();
-        gate?.Open();
-    }
-
-    private void EndQuietRegion()
-    {
         if (!entered) return;
-        if (GCSettings.LatencyMode != GCLatencyMode.NoGCRegion)
+        lock (Sync)
         {
-            Interlocked.Increment(ref unguarded);
-            return;
-        }
-        try
-        {
-            GC.EndNoGCRegion();
-        }
-        catch (InvalidOperationException)
-        {
-            // The region already ended (the unit allocated past the budget): nothing to undo.
+            if (--active > 0) return;
+            if (regionStarted && GCSettings.LatencyMode == GCLatencyMode.NoGCRegion)
+            {
+                try
+                {
+                    GC.EndNoGCRegion();
+                }
+                catch (InvalidOperationException)
+                {
+                    // The region already ended (the units allocated past the budget): nothing to undo.
+                }
+            }
+            regionStarted = false;
+            gate?.Open();
+            gate = null;
         }
     }
 }

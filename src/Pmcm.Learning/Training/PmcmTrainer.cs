@@ -99,7 +99,6 @@ public sealed class PmcmTrainer(TrainingOptions options)
         var evaluator = new Evaluator(new SlidingWindowInferer(evaluated, device, new InferenceOptions(o.Window)));
         var clock = Stopwatch.StartNew();
         var startIteration = state.Iteration;
-        var unguardedReported = TorchGcGuard.Unguarded;
         var loss = double.NaN;
         var pictures = new List<string>();
 
@@ -139,11 +138,6 @@ public sealed class PmcmTrainer(TrainingOptions options)
                 }
                 TrainingCheckpoint.Save(files.LastCheckpoint, modules, step.Optimizer, state);
                 PyTorchStateDict.Save(evaluated, files.LastWeights);
-                if (TorchGcGuard.Unguarded > unguardedReported)
-                {
-                    unguardedReported = TorchGcGuard.Unguarded;
-                    Warn?.Invoke($"{unguardedReported} steps or window batches so far ran partly without the garbage-collector guard (TorchGcGuard): a TorchSharp scalar error after this point may be that");
-                }
                 if (DrawCurves(files) && !pictures.Contains(files.Curves)) pictures.Add(files.Curves);
             }
 
