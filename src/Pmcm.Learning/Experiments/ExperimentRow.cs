@@ -8,6 +8,8 @@ namespace Pmcm.Learning.Experiments;
 /// is that of whole runs, not of cases. <see cref="Cases"/> and <see cref="EmptyPredictions"/> count over every
 /// seed; <see cref="Iterations"/> lists the distinct run lengths (one value unless runs were extended).
 /// <see cref="MinutesPerRun"/> is a lower bound unless <see cref="WholeRunsTimed"/> (see <see cref="ExperimentResult"/>).
+/// <see cref="LateDice"/> selects no checkpoint: each run's mean validation Dice over the last third of its
+/// iterations (<see cref="LateValidation"/>), summarised over the seeds that kept a validation.csv.
 /// </summary>
 public sealed record ExperimentRow(
     string Method,
@@ -22,7 +24,8 @@ public sealed record ExperimentRow(
     int EmptyPredictions,
     IReadOnlyList<int> Iterations,
     double MinutesPerRun,
-    bool WholeRunsTimed)
+    bool WholeRunsTimed,
+    SeedStatistic LateDice)
 {
     /// <summary>One row per (method, labeled) in grid order.</summary>
     public static IReadOnlyList<ExperimentRow> Of(IReadOnlyList<FinishedCell> cells) => cells
@@ -40,7 +43,8 @@ public sealed record ExperimentRow(
                 perSeed.Sum(s => s.EmptyPredictions),
                 g.Where(c => c.Record is not null).Select(c => c.Record!.Iterations).Distinct().Order().ToList(),
                 g.Average(c => c.Result.TrainingSeconds) / 60,
-                g.All(c => c.Result.WholeRunTimed));
+                g.All(c => c.Result.WholeRunTimed),
+                SeedStatistic.Of(g.Select(LateValidation.MeanDice).Where(double.IsFinite)));
         })
         .ToList();
 }

@@ -144,6 +144,19 @@ public sealed class ExperimentReportTests : IDisposable
     }
 
     [Fact]
+    public void Late_dice_is_each_runs_mean_over_the_last_third_of_its_validations_then_over_seeds()
+    {
+        // Seed 1 validated at 100, 200, 300: only 300 lies past two thirds of the run. Seed 2's 250 and 300 do.
+        Validation("supervised-labeled2-seed1", (100, 0.2, 20), (200, 0.4, 15), (300, 0.6, 10));
+        Validation("supervised-labeled2-seed2", (100, 0.9, 20), (200, 0.9, 15), (250, 0.4, 12), (300, 0.6, 10));
+        var rows = ExperimentReport.Of(new ExperimentRunner(_grid).Collect()).Rows;
+        var supervised = rows[0];
+        Assert.Equal(0.55, supervised.LateDice.Mean, 1e-12); // seed means 0.6 and 0.5, whatever the best checkpoints
+        Assert.Equal(Math.Sqrt(2 * 0.05 * 0.05), supervised.LateDice.Std, 1e-12);
+        Assert.Equal(0, rows.Single(r => r.Method == "mcnet").LateDice.Seeds); // no validation.csv: no value
+    }
+
+    [Fact]
     public void Results_csv_has_one_line_per_row_with_the_spread_over_seeds()
     {
         var csv = ExperimentReport.Of(new ExperimentRunner(_grid).Collect()).Csv().Split('\n', StringSplitOptions.RemoveEmptyEntries);
