@@ -41,18 +41,19 @@ public readonly struct TorchGcGuard : IDisposable
     {
         lock (Sync)
         {
-            if (active++ == 0)
+            if (active == 0)
             {
                 gate = FinalizerGate.Close();
                 try
                 {
                     regionStarted = GC.TryStartNoGCRegion(Budget);
                 }
-                catch (InvalidOperationException)
+                catch (Exception e) when (e is InvalidOperationException or ArgumentOutOfRangeException)
                 {
-                    regionStarted = false; // a region started outside these guards: leave it to its owner
+                    regionStarted = false; // a region started outside these guards, or a runtime that cannot reserve the budget
                 }
             }
+            active++;
         }
         return new TorchGcGuard(true);
     }

@@ -37,6 +37,7 @@ public sealed class FinishedRun : IDisposable
 }
 
 /// <summary>Issue 11, defects 1 and 2: damaged checkpoints and weights are errors, never a crash or a silently different run.</summary>
+[Collection("Torch generator")]
 public class CheckpointIntegrityTests(FinishedRun finished) : IClassFixture<FinishedRun>
 {
     [Fact]
