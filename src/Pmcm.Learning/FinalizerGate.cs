@@ -5,7 +5,7 @@ namespace Pmcm.Learning;
 /// <summary>
 /// Holds the .NET finalizer thread for the length of one unit of libtorch work, so that no finalizer runs while
 /// the unit's native calls may still read what it frees — even if a garbage collection happens meanwhile, which
-/// the quiet region of <see cref="TorchGcGuard"/> alone cannot rule out (another thread's allocations end it).
+/// the quiet region of <see cref="TorchGcGuard"/> alone cannot rule out (allocations on the pinned-object heap end it).
 /// </summary>
 /// <remarks>
 /// How: <see cref="Close"/> drops a sentinel object whose finalizer waits for <see cref="Open"/>, runs a gen-0
