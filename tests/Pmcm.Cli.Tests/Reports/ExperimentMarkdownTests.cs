@@ -41,8 +41,9 @@ public sealed class ExperimentMarkdownTests : IDisposable
         var std = Math.Sqrt(seedMeans.Sum(v => (v - mean) * (v - mean)));
         Assert.Contains(Invariant($"| pmcm | 2 | {mean:F2} ± {std:F2} |"), md);
 
-        // The paired comparison: pmcm − supervised over the four (seed, case) pairs, with the report's bootstrap.
-        var (a, b) = (new List<double>(), new List<double>());
+        // The paired comparison: pmcm − supervised over the four (seed, case) pairs, with the report's bootstrap,
+        // which draws cases (each with both its seeds' pairs).
+        var (a, b, cases) = (new List<double>(), new List<double>(), new List<string>());
         foreach (var seed in new[] { 1, 2 })
         {
             var (mine, theirs) = (results[$"pmcm-labeled2-seed{seed}"], results[$"supervised-labeled2-seed{seed}"]);
@@ -50,10 +51,11 @@ public sealed class ExperimentMarkdownTests : IDisposable
             {
                 a.Add(mine.Scores[mine.Cases.ToList().IndexOf(name)].Dice);
                 b.Add(theirs.Scores[theirs.Cases.ToList().IndexOf(name)].Dice);
+                cases.Add(name);
             }
         }
-        var dice = new PairedBootstrap().MeanDifference(a, b);
-        Assert.Contains(Invariant($"| pmcm | supervised | 2 | 4 (2) | {Signed(100 * dice.Estimate)} [{Signed(100 * dice.Low)}, {Signed(100 * dice.High)}] |"), md);
+        var dice = new PairedBootstrap().MeanDifference(a, b, cases);
+        Assert.Contains(Invariant($"| pmcm | supervised | 2 | 4 (2 × 2) | {Signed(100 * dice.Estimate)} [{Signed(100 * dice.Low)}, {Signed(100 * dice.High)}] |"), md);
 
         // Pictures beside the report, in the folder named after its stem, linked relatively.
         Assert.Contains("![validation curves](tiny%20report/validation-curves.png)", md);
@@ -67,6 +69,11 @@ public sealed class ExperimentMarkdownTests : IDisposable
             Assert.Contains($"- {method}, 2 labeled, seed 1, {which} case ", md);
         Assert.Contains("**pmcm, 2 labeled** (2 runs)", md); // the training dynamics of the pmcm row
 
+        // Each run's Dice on each validation case, in the order the run scored them.
+        var seed1 = results["pmcm-labeled2-seed1"];
+        var cells = seed1.Scores.Select(sc => Invariant($"{100 * sc.Dice:F0}") + (sc.EmptyPrediction ? " E" : ""));
+        Assert.Contains($"| pmcm-labeled2-seed1 | {string.Join(" | ", cells)} |", md);
+
         // A cell gone: collect still reports the rest and says what is missing.
         File.Delete(Path.Combine(output, "pmcm-labeled2-seed2", ExperimentRunner.ResultFile));
         (exit, _, stderr) = CliHarness.Run(TinyGrid.Arguments(Grid, data, output, "--report", report, "--collect"));
@@ -74,7 +81,7 @@ public sealed class ExperimentMarkdownTests : IDisposable
         md = File.ReadAllText(report);
         Assert.Contains("**Missing:** 1 of 4 runs have no result yet (not run, running, or failed) and are left out: 3 (pmcm-labeled2-seed2).", md);
         Assert.Contains(Invariant($"| pmcm | 2 | {seedMeans[0]:F2} ± n/a |"), md);
-        Assert.Contains("| pmcm | supervised | 2 | 2 (1) |", md);
+        Assert.Contains("| pmcm | supervised | 2 | 2 (2 × 1) |", md);
     }
 
     private static ExperimentResult Result(string output, string cell) =>

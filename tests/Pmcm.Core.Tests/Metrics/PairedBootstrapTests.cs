@@ -102,12 +102,52 @@ public class PairedBootstrapTests
         Assert.InRange(covered / 400.0, 0.88, 0.99);
     }
 
+    [Fact]
+    public void Every_pair_its_own_cluster_is_the_pair_bootstrap_draw_for_draw()
+    {
+        double[] a = [0.81, 0.62, 0.90, 0.55, 0.73, 0.68], b = [0.79, 0.50, 0.88, 0.61, 0.64, 0.70];
+        Assert.Equal(Bootstrap.MeanDifference(a, b), Bootstrap.MeanDifference(a, b, ["u", "v", "w", "x", "y", "z"]));
+    }
+
+    [Fact]
+    public void A_cluster_of_copies_weighs_as_one_pair()
+    {
+        // Each pair twice, the copies sharing a cluster: every resample draws the same clusters as the plain
+        // bootstrap draws pairs, and two copies change no mean.
+        double[] a = [3.1, 0.4, 2.2, 5.0, 1.3], b = [1.0, 0.9, 0.1, 2.5, 1.4];
+        var plain = Bootstrap.MeanDifference(a, b);
+        var copies = Bootstrap.MeanDifference([.. a, .. a], [.. b, .. b], ["p", "q", "r", "s", "t", "p", "q", "r", "s", "t"]);
+        Assert.Equal(10, copies.Count);
+        Assert.Equal(plain.Estimate, copies.Estimate, 1e-12);
+        Assert.Equal(plain.Low, copies.Low, 1e-12);
+        Assert.Equal(plain.High, copies.High, 1e-12);
+    }
+
+    [Fact]
+    public void Clustered_pairs_give_the_wider_interval_their_dependence_calls_for()
+    {
+        // Two cases, each scored under three seeds: +1 on every pair of case X, −1 on every pair of case Y.
+        // Drawing the two cases: XX (1/4) gives +1, XY/YX (1/2) 0, YY (1/4) −1, so the interval is [−1, +1].
+        // Drawing the six pairs independently: a mean of +1 needs six X draws (1/64 < 2.5 %), while 5 or 6 of 6
+        // have 7/64 ≈ 11 %, so the 97.5 % point is the atom at +2/3 (and −2/3 below).
+        double[] a = [1, 1, 1, -1, -1, -1], b = new double[6];
+        Assert.Equal(new BootstrapInterval(0, -1, 1, 6), Bootstrap.MeanDifference(a, b, ["X", "X", "X", "Y", "Y", "Y"]));
+        var pairs = Bootstrap.MeanDifference(a, b);
+        Assert.Equal(-2.0 / 3, pairs.Low, 1e-12);
+        Assert.Equal(2.0 / 3, pairs.High, 1e-12);
+    }
+
     [Theory]
     [InlineData(new double[] { 1, 2 }, new double[] { 1 }, "paired samples of 2 and 1 values")]
     [InlineData(new double[0], new double[0], "no pairs to resample")]
     [InlineData(new[] { 1, double.NaN }, new double[] { 1, 2 }, "a paired sample holds NaN; leave such pairs out first")]
     public void Bad_samples_are_refused(double[] a, double[] b, string message) =>
         Assert.Equal(message, Assert.Throws<ArgumentException>(() => Bootstrap.MeanDifference(a, b)).Message);
+
+    [Fact]
+    public void Cluster_labels_must_label_every_pair() =>
+        Assert.Equal("1 cluster labels for 2 pairs",
+            Assert.Throws<ArgumentException>(() => Bootstrap.MeanDifference([1, 2], [0, 0], ["a"])).Message);
 
     // Box–Muller: one standard normal draw.
     private static double Normal(Rng rng) => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());

@@ -76,17 +76,17 @@ public sealed class ExperimentReportTests : IDisposable
 
         var pmcm = report.Comparisons[1];
         // pmcm − supervised is +0.1 Dice on every (seed, case) pair, so the interval collapses onto it.
-        Assert.Equal((4, 2), (pmcm.Dice.Count, pmcm.Seeds));
+        Assert.Equal((4, 2, 2), (pmcm.Dice.Count, pmcm.Cases, pmcm.Seeds));
         Assert.Equal(0.1, pmcm.Dice.Estimate, 1e-12);
         Assert.Equal(0.1, pmcm.Dice.Low, 1e-12);
         Assert.Equal(0.1, pmcm.Dice.High, 1e-12);
-        // HD95 differences −2, −2, −3, −1: mean −2, and no resample can leave [−3, −1].
+        // HD95 differences −2 (case a) and −2 (b) under seed 1, −3 (a) and −1 (b) under seed 2. The bootstrap draws
+        // cases, each with both its seeds: a and a give −2.5, a and b −2, b and b −1.5 (each at least a quarter of
+        // the resamples), so the interval is exactly [−2.5, −1.5] where drawing pairs alone would reach −3 and −1.
         var hd95 = pmcm.Hd95!.Value;
-        Assert.Equal(-2, hd95.Estimate, 1e-12);
-        Assert.InRange(hd95.Low, -3, -2);
-        Assert.InRange(hd95.High, -2, -1);
+        Assert.Equal(new BootstrapInterval(-2, -2.5, -1.5, 4), hd95);
         Assert.Equal(28.0 / 36, pmcm.Hd95Ratio!.Value.Estimate, 1e-12);
-        Assert.Equal(new PairedBootstrap().RatioOfMeans([8, 4, 9, 7], [10, 6, 12, 8]), pmcm.Hd95Ratio);
+        Assert.Equal(new PairedBootstrap().RatioOfMeans([8, 4, 9, 7], [10, 6, 12, 8], ["a", "b", "a", "b"]), pmcm.Hd95Ratio);
         // Dice 0.75 against 0.65 with 0.9 for all labeled: 0.1 of the 0.25 gap.
         Assert.Equal(0.4, report.GapClosed(pmcm)!.Value, 1e-12);
 
