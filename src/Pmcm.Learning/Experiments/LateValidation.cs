@@ -15,10 +15,10 @@ public static class LateValidation
     /// <summary>NaN when the run kept no validation.csv.</summary>
     public static double MeanDice(FinishedCell cell)
     {
-        var rows = TrainingLog.Read(cell.Files.ValidationLog).Where(r => r.Values.ContainsKey("dice")).ToList();
+        var rows = TrainingLog.Read(cell.Files.ValidationLog).Where(r => r.Values.ContainsKey(ValidationColumns.Dice)).ToList();
         if (rows.Count == 0) return double.NaN;
         var last = rows.Max(r => r.Iteration);
         var late = rows.Where(r => r.Iteration > last * (1 - Share)).ToList();
-        return late.Average(r => r.Values["dice"]);
+        return late.Average(r => r.Values[ValidationColumns.Dice]);
     }
 }

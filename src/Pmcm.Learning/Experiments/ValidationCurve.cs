@@ -1,4 +1,5 @@
 using Pmcm.Core.Runs;
+using static Pmcm.Core.Runs.ValidationColumns;
 
 namespace Pmcm.Learning.Experiments;
 
@@ -8,9 +9,6 @@ namespace Pmcm.Learning.Experiments;
 /// </summary>
 public sealed record ValidationCurve(string Method, string Labeled, int LabeledCases, IReadOnlyList<ValidationPoint> Points)
 {
-    // validation.csv's columns, as training writes them.
-    private const string Dice = "dice", Hd95 = "hd95";
-
     /// <summary>One curve per row in grid order; rows whose runs kept no validation.csv have none.</summary>
     public static IReadOnlyList<ValidationCurve> Of(IReadOnlyList<FinishedCell> cells) => cells
         .GroupBy(c => (c.Result.Method, c.Result.Labeled))

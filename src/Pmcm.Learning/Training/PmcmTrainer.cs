@@ -126,7 +126,8 @@ public sealed class PmcmTrainer(TrainingOptions options)
                     var summary = MetricSummary.Of(evaluator.Score(validationCases).Select(c => c.Scores).ToList());
                     validationLog.Append(done, new Dictionary<string, double>
                     {
-                        ["dice"] = summary.Dice.Mean, ["jaccard"] = summary.Jaccard.Mean, ["hd95"] = summary.Hd95.Mean, ["asd"] = summary.Asd.Mean,
+                        [ValidationColumns.Dice] = summary.Dice.Mean, [ValidationColumns.Jaccard] = summary.Jaccard.Mean,
+                        [ValidationColumns.Hd95] = summary.Hd95.Mean, [ValidationColumns.Asd] = summary.Asd.Mean,
                         [RunTime.Column] = validationClock.Elapsed.TotalSeconds,
                     });
                     if (double.IsNaN(state.BestDice) || summary.Dice.Mean > state.BestDice)
@@ -175,7 +176,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
                 new(name, source.Where(r => r.Values.ContainsKey(column)).Select(r => ((double)r.Iteration, r.Values[column])).ToList());
             TrainingCurves.Write(files.Curves,
                 [Of("total", rows, "total loss"), Of("Labeled_loss/loss_seg_dice", rows, "supervised Dice loss")],
-                Of("dice", validation, "validation Dice"));
+                Of(ValidationColumns.Dice, validation, "validation Dice"));
             return true;
         }
         catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or EntryPointNotFoundException)
