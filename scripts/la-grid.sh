@@ -37,7 +37,7 @@ cells+=("poly:supervised:8:1")
 # The other rows and PMCM's supervised part alone (its network and batches, no term on the unlabeled
 # cases), seed by seed, so that every row has a first answer before any has its third.
 for seed in 1 2 3; do
-  for row in supervised:all pmcm-no-pml:8 pmcm-no-cml:8 mcnet:8 supervised:16 pmcm:16 pmcm-supervised-terms:8; do
+  for row in supervised:all pmcm-supervised-terms:8 pmcm-no-pml:8 pmcm-no-cml:8 mcnet:8 supervised:16 pmcm:16; do
     cells+=("main:$row:$seed")
   done
 done
