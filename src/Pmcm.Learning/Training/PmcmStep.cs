@@ -19,6 +19,7 @@ public sealed class PmcmStep : ITrainingStep
     private readonly PmcmNet model;
     private readonly MappingNet segToSdf, sdfToSeg;
     private readonly PmcmLossOptions lossOptions;
+    private readonly IReadOnlyList<Parameter> parameters;
 
     public PmcmStep(PmcmNet model, MappingNet segToSdf, MappingNet sdfToSeg, PmcmLossOptions lossOptions, OptimizerOptions optimizerOptions)
     {
@@ -26,7 +27,7 @@ public sealed class PmcmStep : ITrainingStep
         this.segToSdf = segToSdf;
         this.sdfToSeg = sdfToSeg;
         this.lossOptions = lossOptions;
-        var parameters = model.parameters().Concat(segToSdf.parameters()).Concat(sdfToSeg.parameters());
+        parameters = [.. model.parameters(), .. segToSdf.parameters(), .. sdfToSeg.parameters()];
         Optimizer = optimizerOptions.Sgd(parameters);
     }
 
@@ -60,10 +61,12 @@ public sealed class PmcmStep : ITrainingStep
     {
         using var scope = NewDisposeScope();
         var result = ForwardBackward(batch, iteration);
+        var gradientNorm = GradientNorm.Of(parameters);
         OptimizerStep();
         var values = new Dictionary<string, double> { ["total"] = Value(result.Terms.Total) };
         foreach (var (name, term) in result.Terms.Terms) values[name] = Value(term);
         foreach (var (name, weight) in result.Terms.Weights) values[name] = weight;
+        values[GradientNorm.Column] = gradientNorm;
         return values;
     }
 

@@ -6,7 +6,7 @@ namespace Pmcm.Learning.Training;
 
 /// <summary>
 /// A step whose only trainable module is the network (the baselines): training mode, zero gradients, the method's
-/// loss terms (checked by <see cref="LossGuard"/>), backward, SGD step, all in one dispose scope.
+/// loss terms (checked by <see cref="LossGuard"/>), backward, the <see cref="GradientNorm"/>, SGD step, all in one dispose scope.
 /// </summary>
 public abstract class SingleNetworkStep<TNet> : ITrainingStep where TNet : SegmentationNet
 {
@@ -29,6 +29,7 @@ public abstract class SingleNetworkStep<TNet> : ITrainingStep where TNet : Segme
         Optimizer.zero_grad();
         var (total, values) = Loss(batch, iteration);
         total.backward();
+        values[GradientNorm.Column] = GradientNorm.Of(Model.parameters());
         Optimizer.step();
         return values;
     }

@@ -48,6 +48,26 @@ public class TrainingMethodTests
         Assert.Equal(unlabeled, options.Split.RequireUnlabeled);
     }
 
+    [Theory]
+    [InlineData("pmcm")]
+    [InlineData("supervised")]
+    public void EachStepLogsTheNormOfTheGradientItStepsAlong(string name)
+    {
+        // Plain SGD at lr 1 moves every parameter by exactly its gradient, so the logged norm is the length of the
+        // whole update, measured on the parameters themselves.
+        manual_seed(3);
+        var method = TrainingMethods.Parse(name);
+        var network = TrainingMethods.CreateNetwork(method, new NetworkOptions { NFilters = 2 });
+        var step = TrainingMethods.CreateStep(method, network, PmcmLossOptions.La, new OptimizerOptions(LearningRate: 1, Momentum: 0, WeightDecay: 0));
+        using var data = NewDisposeScope();
+        var parameters = step.Modules.Values.SelectMany(m => m.parameters()).ToList();
+        var before = parameters.Select(p => p.detach().clone()).ToList();
+        var values = step.Train(TinyPmcm.Batch(), 6000);
+        var moved = Math.Sqrt(parameters.Zip(before, (p, b) => (b - p).to_type(ScalarType.Float64).square().sum().item<double>()).Sum());
+        Assert.True(moved > 0);
+        Assert.Equal(moved, values[GradientNorm.Column], moved * 1e-5);
+    }
+
     [Fact]
     public void PmcmSupervisedTermsTrainsOnTheLabeledTermsAlone()
     {

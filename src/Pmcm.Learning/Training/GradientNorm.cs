@@ -1,0 +1,25 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Pmcm.Learning.Training;
+
+/// <summary>
+/// The L2 norm of all parameters' gradients taken together, logged by every step before its update as
+/// <see cref="Column"/>: a training run that suddenly loses what it had learned shows here first (one step whose
+/// update is far larger than its neighbours'), where the loss terms only show the damage afterwards.
+/// </summary>
+public static class GradientNorm
+{
+    public const string Column = "grad_norm";
+
+    /// <summary>√Σ g² over every gradient, summed in float64; parameters without a gradient count as zero.</summary>
+    public static double Of(IEnumerable<Parameter> parameters)
+    {
+        using var scope = NewDisposeScope();
+        var sum = 0.0;
+        foreach (var p in parameters)
+            if (p.grad is { } g)
+                sum += g.detach().to_type(ScalarType.Float64).square().sum().cpu().item<double>();
+        return Math.Sqrt(sum);
+    }
+}
