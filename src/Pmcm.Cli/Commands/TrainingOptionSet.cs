@@ -24,6 +24,7 @@ public sealed class TrainingOptionSet(string outDescription)
     private readonly Option<double?> lr = new("--lr") { Description = "SGD learning rate (0.01)" };
     private readonly Option<string?> lrSchedule = new("--lr-schedule") { Description = "Learning rate over the run: constant (the paper's) or poly (lr·(1 − t/T)^0.9)" };
     private readonly Option<double?> emaDecay = new("--ema-decay") { Description = "Validate and save an exponential moving average of the weights with this decay (0.99); 0 = the weights as trained (the reference's)" };
+    private readonly Option<double?> clipGradNorm = new("--clip-grad-norm") { Description = "Scale each step's gradient down to this L2 norm when it is larger; 0 = never (the reference's)" };
     private readonly Option<int?> valEvery = new("--val-every") { Description = "Validate and checkpoint every N iterations (400)" };
     private readonly Option<int?> validation = new("--validation") { Description = "Cases held out at the end of train.list for validation (default max(2, 10 %))" };
     private readonly Option<string> device = CommonOptions.Device();
@@ -36,7 +37,7 @@ public sealed class TrainingOptionSet(string outDescription)
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { data, output, preset, iterations, patch, batch, labeledBatch, filters, lr, lrSchedule, emaDecay, valEvery, validation, device, threads, ramp, correct, downsample, bnRecalibration, precision })
+        foreach (var option in new Option[] { data, output, preset, iterations, patch, batch, labeledBatch, filters, lr, lrSchedule, emaDecay, clipGradNorm, valEvery, validation, device, threads, ramp, correct, downsample, bnRecalibration, precision })
             command.Options.Add(option);
     }
 
@@ -53,6 +54,7 @@ public sealed class TrainingOptionSet(string outDescription)
             LearningRate = parse.GetValue(lr) ?? defaults.LearningRate,
             LearningRateSchedule = parse.GetValue(lrSchedule) is { } schedule ? LearningRateSchedules.Parse(schedule) : defaults.LearningRateSchedule,
             EmaDecay = parse.GetValue(emaDecay) ?? defaults.EmaDecay,
+            MaxGradientNorm = parse.GetValue(clipGradNorm) ?? defaults.MaxGradientNorm,
             ValidateEvery = parse.GetValue(valEvery) ?? defaults.ValidateEvery,
             ValidationCount = parse.GetValue(validation) ?? defaults.ValidationCount,
             Device = parse.GetValue(device)!,

@@ -46,6 +46,8 @@ public sealed record RunRecord
     [JsonPropertyName("lr_schedule")] public string LearningRateSchedule { get; init; } = "constant";
     /// <summary>Decay of the weight average that was validated and saved as best.pth; 0 = the trained weights themselves.</summary>
     public double EmaDecay { get; init; }
+    /// <summary>The gradient-norm limit of every step; 0 = none (the reference's, and every run recorded before the option).</summary>
+    [JsonPropertyName("clip_grad_norm")] public double MaxGradientNorm { get; init; }
     public int Seed { get; init; }
     [JsonPropertyName("val_every")] public int ValidateEvery { get; init; }
     public string Device { get; init; } = "cpu";

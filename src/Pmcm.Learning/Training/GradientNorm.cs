@@ -6,7 +6,8 @@ namespace Pmcm.Learning.Training;
 /// <summary>
 /// The L2 norm of all parameters' gradients taken together, logged by every step before its update as
 /// <see cref="Column"/>: a training run that suddenly loses what it had learned shows here first (one step whose
-/// update is far larger than its neighbours'), where the loss terms only show the damage afterwards.
+/// update is far larger than its neighbours'), where the loss terms only show the damage afterwards. With a limit
+/// (<c>--clip-grad-norm</c>), a larger gradient is scaled down to that norm before the update, keeping its direction.
 /// </summary>
 public static class GradientNorm
 {
@@ -21,5 +22,18 @@ public static class GradientNorm
             if (p.grad is { } g)
                 sum += g.detach().to_type(ScalarType.Float64).square().sum().cpu().item<double>();
         return Math.Sqrt(sum);
+    }
+
+    /// <summary>
+    /// The gradient norm before clipping; when <paramref name="limit"/> is positive and the norm exceeds it, every
+    /// gradient is multiplied by limit / norm so that their joint norm is the limit.
+    /// </summary>
+    public static double Clip(IReadOnlyList<Parameter> parameters, double limit)
+    {
+        var norm = Of(parameters);
+        if (limit > 0 && norm > limit)
+            foreach (var p in parameters)
+                p.grad?.mul_(limit / norm);
+        return norm;
     }
 }

@@ -20,6 +20,7 @@ public sealed class PmcmStep : ITrainingStep
     private readonly MappingNet segToSdf, sdfToSeg;
     private readonly PmcmLossOptions lossOptions;
     private readonly IReadOnlyList<Parameter> parameters;
+    private readonly double maxGradientNorm;
 
     public PmcmStep(PmcmNet model, MappingNet segToSdf, MappingNet sdfToSeg, PmcmLossOptions lossOptions, OptimizerOptions optimizerOptions)
     {
@@ -29,6 +30,7 @@ public sealed class PmcmStep : ITrainingStep
         this.lossOptions = lossOptions;
         parameters = [.. model.parameters(), .. segToSdf.parameters(), .. sdfToSeg.parameters()];
         Optimizer = optimizerOptions.Sgd(parameters);
+        maxGradientNorm = optimizerOptions.MaxGradientNorm;
     }
 
     public SGD Optimizer { get; }
@@ -61,7 +63,7 @@ public sealed class PmcmStep : ITrainingStep
     {
         using var scope = NewDisposeScope();
         var result = ForwardBackward(batch, iteration);
-        var gradientNorm = GradientNorm.Of(parameters);
+        var gradientNorm = GradientNorm.Clip(parameters, maxGradientNorm);
         OptimizerStep();
         var values = new Dictionary<string, double> { ["total"] = Value(result.Terms.Total) };
         foreach (var (name, term) in result.Terms.Terms) values[name] = Value(term);

@@ -6,14 +6,19 @@ namespace Pmcm.Learning.Training;
 
 /// <summary>
 /// A step whose only trainable module is the network (the baselines): training mode, zero gradients, the method's
-/// loss terms (checked by <see cref="LossGuard"/>), backward, the <see cref="GradientNorm"/>, SGD step, all in one dispose scope.
+/// loss terms (checked by <see cref="LossGuard"/>), backward, the <see cref="GradientNorm"/> (clipped if asked), SGD step, all in one dispose scope.
 /// </summary>
 public abstract class SingleNetworkStep<TNet> : ITrainingStep where TNet : SegmentationNet
 {
+    private readonly IReadOnlyList<Parameter> parameters;
+    private readonly double maxGradientNorm;
+
     protected SingleNetworkStep(TNet model, OptimizerOptions optimizer)
     {
         Model = model;
-        Optimizer = optimizer.Sgd(model.parameters());
+        parameters = [.. model.parameters()];
+        Optimizer = optimizer.Sgd(parameters);
+        maxGradientNorm = optimizer.MaxGradientNorm;
     }
 
     protected TNet Model { get; }
@@ -29,7 +34,7 @@ public abstract class SingleNetworkStep<TNet> : ITrainingStep where TNet : Segme
         Optimizer.zero_grad();
         var (total, values) = Loss(batch, iteration);
         total.backward();
-        values[GradientNorm.Column] = GradientNorm.Of(Model.parameters());
+        values[GradientNorm.Column] = GradientNorm.Clip(parameters, maxGradientNorm);
         Optimizer.step();
         return values;
     }

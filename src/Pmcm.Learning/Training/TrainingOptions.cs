@@ -40,6 +40,8 @@ public sealed record TrainingOptions
     /// LA runs swung by 15–20 points between checkpoints 25 iterations apart (docs/la-protocol-notes.md).
     /// </summary>
     public double EmaDecay { get; init; } = DefaultEmaDecay;
+    /// <summary>Each step's gradient is scaled down to this L2 norm when larger; 0 = never (the reference's).</summary>
+    public double MaxGradientNorm { get; init; }
 
     /// <summary>About the last 100 iterations' weights: smooths the checkpoint-to-checkpoint swing, lags little.</summary>
     public const double DefaultEmaDecay = 0.99;
@@ -104,6 +106,7 @@ public sealed record TrainingOptions
         Require(LearningRate > 0 && double.IsFinite(LearningRate), $"--lr {LearningRate} must be a positive number");
         Require(ValidateEvery >= 0, $"--val-every {ValidateEvery} must not be negative");
         Require(EmaDecay == 0 || (EmaDecay > 0 && EmaDecay < 1), $"--ema-decay {EmaDecay} must be 0 (off) or between 0 and 1");
+        Require(MaxGradientNorm >= 0 && double.IsFinite(MaxGradientNorm), $"--clip-grad-norm {MaxGradientNorm} must be 0 (off) or a positive number");
         Require(BatchNormRecalibration >= 0, $"--bn-recalibration {BatchNormRecalibration} must not be negative");
         Require(Stride.X > 0 && Stride.Y > 0 && Stride.Z > 0, $"stride {Stride} must be positive");
     }
@@ -115,7 +118,7 @@ public sealed record TrainingOptions
         Ramp = Ramp == RampMode.Reference ? RampSchedule.Reference : RampSchedule.Scaled(Iterations),
     });
 
-    public OptimizerOptions Optimizer => new(LearningRate, Momentum, WeightDecay);
+    public OptimizerOptions Optimizer => new(LearningRate, Momentum, WeightDecay, MaxGradientNorm);
 
     public TrainingMethodDescriptor MethodDescriptor => TrainingMethods.Describe(Method);
 
@@ -149,6 +152,7 @@ public sealed record TrainingOptions
         WeightDecay = WeightDecay,
         LearningRateSchedule = LearningRateSchedules.Name(LearningRateSchedule),
         EmaDecay = EmaDecay,
+        MaxGradientNorm = MaxGradientNorm,
         Seed = Seed,
         ValidateEvery = ValidateEvery,
         Device = Device,

@@ -45,6 +45,10 @@ public class TrainingCommandsTests
         (exit, _, stderr) = CliHarness.Run("train", "--data", dir.Path, "--out", dir.File("run"), "--preset", "brain");
         Assert.Equal(1, exit);
         Assert.Contains("--preset 'brain'", stderr);
+
+        (exit, _, stderr) = CliHarness.Run("train", "--data", dir.Path, "--out", dir.File("run"), "--clip-grad-norm", "-1");
+        Assert.Equal(1, exit);
+        Assert.Contains("--clip-grad-norm -1 must be 0 (off) or a positive number", stderr);
     }
 
     [Theory]

@@ -51,21 +51,33 @@ public class TrainingMethodTests
     [Theory]
     [InlineData("pmcm")]
     [InlineData("supervised")]
-    public void EachStepLogsTheNormOfTheGradientItStepsAlong(string name)
+    public void EachStepLogsTheNormOfTheGradientItStepsAlongAndClipsItIfAsked(string name)
     {
         // Plain SGD at lr 1 moves every parameter by exactly its gradient, so the logged norm is the length of the
-        // whole update, measured on the parameters themselves.
+        // whole update, measured on the parameters themselves; with a limit below it, the update is the limit long.
+        var unclipped = Update(name, maxGradientNorm: 0);
+        Assert.True(unclipped.Moved > 0);
+        Assert.Equal(unclipped.Moved, unclipped.Logged, unclipped.Moved * 1e-5);
+
+        var limit = unclipped.Logged / 4;
+        var clipped = Update(name, limit);
+        Assert.Equal(unclipped.Logged, clipped.Logged, 1e-9 * unclipped.Logged); // the log keeps the norm before clipping
+        Assert.Equal(limit, clipped.Moved, limit * 1e-5);
+    }
+
+    private static (double Moved, double Logged) Update(string name, double maxGradientNorm)
+    {
         manual_seed(3);
         var method = TrainingMethods.Parse(name);
         var network = TrainingMethods.CreateNetwork(method, new NetworkOptions { NFilters = 2 });
-        var step = TrainingMethods.CreateStep(method, network, PmcmLossOptions.La, new OptimizerOptions(LearningRate: 1, Momentum: 0, WeightDecay: 0));
+        var step = TrainingMethods.CreateStep(method, network, PmcmLossOptions.La, new OptimizerOptions(1, 0, 0, maxGradientNorm));
         using var data = NewDisposeScope();
         var parameters = step.Modules.Values.SelectMany(m => m.parameters()).ToList();
         var before = parameters.Select(p => p.detach().clone()).ToList();
+        manual_seed(4);
         var values = step.Train(TinyPmcm.Batch(), 6000);
         var moved = Math.Sqrt(parameters.Zip(before, (p, b) => (b - p).to_type(ScalarType.Float64).square().sum().item<double>()).Sum());
-        Assert.True(moved > 0);
-        Assert.Equal(moved, values[GradientNorm.Column], moved * 1e-5);
+        return (moved, values[GradientNorm.Column]);
     }
 
     [Fact]
