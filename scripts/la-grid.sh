@@ -18,22 +18,27 @@ scale=(--data "$data" --downsample 2 --patch 48,48,32 --n-filters 8 --validation
 export OMP_WAIT_POLICY=PASSIVE
 export PMCM_DEBUG=1   # a run that dies leaves its stack trace in <cell>.out
 
-# Four grids: the rows at 3000 iterations (then one diagnostic row at the same scale); supervised-8 with
+# Five grids: the rows at 3000 iterations (then one diagnostic row at the same scale); supervised-8 with
 # the poly learning rate; supervised-8 given the training time of a PMCM-8 run (a PMCM step costs about 4
-# supervised ones here), validated less often so validation does not dominate it; and PMCM-8 with the corrected
-# PML cross-entropy.
+# supervised ones here), validated less often so validation does not dominate it; PMCM-8 with the corrected
+# PML cross-entropy; and PMCM-8 with its gradient clipped.
 declare -A grid_out=([main]=$repo/runs/la-grid [poly]=$repo/runs/la-diag-poly [equal-time]=$repo/runs/la-grid-equal-time
-                     [pml-ce]=$repo/runs/la-grid-pml-ce)
+                     [pml-ce]=$repo/runs/la-grid-pml-ce [clip]=$repo/runs/la-grid-clip)
 declare -A grid_docs=([main]=docs/results-la-cpu [poly]=docs/results-la-cpu/poly [equal-time]=docs/results-la-cpu/equal-time
-                      [pml-ce]=docs/results-la-cpu/pml-ce)
+                      [pml-ce]=docs/results-la-cpu/pml-ce [clip]=docs/results-la-cpu/clip)
 declare -A grid_args=([main]="--iterations 3000 --val-every 100" [poly]="--iterations 3000 --val-every 100 --lr-schedule poly"
-                      [equal-time]="--iterations 12000 --val-every 300" [pml-ce]="--iterations 3000 --val-every 100 --correct pml-ce")
+                      [equal-time]="--iterations 12000 --val-every 300" [pml-ce]="--iterations 3000 --val-every 100 --correct pml-ce"
+                      [clip]="--iterations 3000 --val-every 100 --clip-grad-norm 10")
 
 cells=()
 for seed in 1 2 3; do for row in supervised:8 pmcm:8; do cells+=("main:$row:$seed"); done; done
 # The supervised baseline with a decaying learning rate: does a steadier baseline close PMCM's gap? One seed early
 # (it is cheap), the other two after the rows.
 cells+=("poly:supervised:8:1")
+# PMCM-8 with each step's gradient clipped at norm 10 (about 4.5× the usual): seed 3 of the default row lost what it
+# had learned at iteration 656 in one step whose gradient norm was 442 (the UAL cosine of a near-zero prototype);
+# seed 3 first, since it is the one that says whether clipping prevents that.
+for seed in 3 1 2; do cells+=("clip:pmcm:8:$seed"); done
 # The other rows and PMCM's supervised part alone (its network and batches, no term on the unlabeled
 # cases), seed by seed, so that every row has a first answer before any has its third.
 for seed in 1 2 3; do
