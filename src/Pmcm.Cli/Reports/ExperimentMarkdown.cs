@@ -184,11 +184,13 @@ public static class ExperimentMarkdown
 
     private static void Runs(StringBuilder md, ExperimentReport report)
     {
-        md.Append("\n## Runs\n\n| run | Dice (%) | HD95 (voxels) | empty | best iteration | minutes |\n| --- | --- | --- | --- | --- | --- |\n");
+        md.Append("\n## Runs\n\n`largest gradient` is the run's largest logged gradient norm with its iteration and its ratio to the run's median (n/a: a run logged before the norm was).\n\n");
+        md.Append("| run | Dice (%) | HD95 (voxels) | empty | best iteration | minutes | largest gradient |\n| --- | --- | --- | --- | --- | --- | --- |\n");
         foreach (var c in report.Grid.Finished)
         {
             var s = MetricSummary.Of(c.Result.Scores);
-            md.Append(CultureInfo.InvariantCulture, $"| {c.Cell.Name} | {F(100 * s.Dice.Mean, 2)} | {F(s.Hd95.Mean, 2)} | {s.EmptyPredictions} | {c.Result.BestIteration} | {Minutes(c.Result.TrainingSeconds / 60, c.Result.WholeRunTimed)} |\n");
+            var gradient = LargestGradient.Of(c) is { } g ? $"{G(g.Norm)} at {g.Iteration} ({F(g.TimesMedian, 0)}× median)" : "n/a";
+            md.Append(CultureInfo.InvariantCulture, $"| {c.Cell.Name} | {F(100 * s.Dice.Mean, 2)} | {F(s.Hd95.Mean, 2)} | {s.EmptyPredictions} | {c.Result.BestIteration} | {Minutes(c.Result.TrainingSeconds / 60, c.Result.WholeRunTimed)} | {gradient} |\n");
         }
     }
 

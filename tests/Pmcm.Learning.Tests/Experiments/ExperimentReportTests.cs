@@ -157,6 +157,22 @@ public sealed class ExperimentReportTests : IDisposable
     }
 
     [Fact]
+    public void The_largest_gradient_is_found_with_its_iteration_and_ratio_to_the_median()
+    {
+        // Norms 1, 2, 3, 40, 5 at iterations 0..4: the largest 40 at 3; the median 3.
+        var log = TrainingLog.Create(new RunFiles(Path.Combine(_grid.OutDirectory, "pmcm-labeled2-seed1")).Log);
+        double[] norms = [1, 2, 3, 40, 5];
+        for (var i = 0; i < norms.Length; i++) log.Append(i, new Dictionary<string, double> { ["total"] = 1, [GradientNorm.Column] = norms[i] });
+        Log("pmcm-labeled2-seed2", 1); // logged before the column existed
+        var cells = new ExperimentRunner(_grid).Collect().Finished;
+        var largest = LargestGradient.Of(cells.Single(c => c.Cell.Name == "pmcm-labeled2-seed1"));
+        Assert.Equal(new LargestGradient(3, 40, 3), largest);
+        Assert.Equal(40.0 / 3, largest!.Value.TimesMedian, 1e-12);
+        Assert.Null(LargestGradient.Of(cells.Single(c => c.Cell.Name == "pmcm-labeled2-seed2")));
+        Assert.Null(LargestGradient.Of(cells.Single(c => c.Cell.Name == "supervised-labeled2-seed1"))); // no log.csv
+    }
+
+    [Fact]
     public void Results_csv_has_one_line_per_row_with_the_spread_over_seeds()
     {
         var csv = ExperimentReport.Of(new ExperimentRunner(_grid).Collect()).Csv().Split('\n', StringSplitOptions.RemoveEmptyEntries);
