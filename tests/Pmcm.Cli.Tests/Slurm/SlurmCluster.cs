@@ -12,7 +12,7 @@ public static class SlurmCluster
 
     public static void Start()
     {
-        var (exit, output) = Run("bash", Path.Combine(RepositoryRoot(), "tests", "slurm", "start-slurm.sh"));
+        var (exit, output) = Run("bash", Path.Combine(Repository.Root(), "tests", "slurm", "start-slurm.sh"));
         Assert.True(exit == 0, $"tests/slurm/start-slurm.sh failed: {output}");
     }
 
@@ -53,13 +53,6 @@ public static class SlurmCluster
         var stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         return (process.ExitCode, stdout + stderr.Result);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Pmcm.sln"))) return dir.FullName;
-        throw new InvalidOperationException($"no Pmcm.sln above {AppContext.BaseDirectory}");
     }
 
     private static string? Which(string program) => (Environment.GetEnvironmentVariable("PATH") ?? "")

@@ -18,7 +18,7 @@ public class ExampleProgramTests
     [Fact]
     public void Example_program_segments_a_scan_through_the_locally_packed_packages()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root();
         // The test assembly's own configuration is the one whose library builds exist.
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         // A version never packed before, so NuGet's package cache cannot serve an older build of it.
@@ -65,13 +65,6 @@ public class ExampleProgramTests
                 if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
             }
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "Pmcm.sln"))) return d.FullName;
-        throw new InvalidOperationException($"no Pmcm.sln above {AppContext.BaseDirectory}");
     }
 
     private static (int Exit, string Output) Dotnet(string workingDirectory, params string[] args)
