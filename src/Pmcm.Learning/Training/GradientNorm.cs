@@ -13,14 +13,20 @@ public static class GradientNorm
 {
     public const string Column = "grad_norm";
 
-    /// <summary>√Σ g² over every gradient, summed in float64; parameters without a gradient count as zero.</summary>
+    /// <summary>
+    /// √Σ g² over every gradient: each tensor's own norm (one pass, no copy), squared and summed in float64;
+    /// parameters without a gradient count as zero.
+    /// </summary>
     public static double Of(IEnumerable<Parameter> parameters)
     {
         using var scope = NewDisposeScope();
         var sum = 0.0;
         foreach (var p in parameters)
             if (p.grad is { } g)
-                sum += g.detach().to_type(ScalarType.Float64).square().sum().cpu().item<double>();
+            {
+                var norm = (double)g.detach().norm().cpu().item<float>();
+                sum += norm * norm;
+            }
         return Math.Sqrt(sum);
     }
 
