@@ -9,9 +9,8 @@ namespace Pmcm.Learning.Experiments;
 /// (method − baseline; Dice as a fraction, HD95 in voxels) and <see cref="Hd95Ratio"/> is mean HD95 of the method
 /// over the baseline's, each with its <see cref="PairedBootstrap"/> interval over the validation cases: a case's pairs
 /// under different seeds share its difficulty, so the bootstrap draws cases and each drawn case brings all its
-/// pairs (drawing the pairs independently made the Dice interval of the LA grid's first two seeds about a quarter
-/// narrower). Pairs whose HD95 is undefined (an
-/// empty reference) are left out of the HD95 statistics, which are null when no pair is left.
+/// pairs. Pairs whose HD95 is undefined (an empty reference) are left out of the HD95 statistics, which are null
+/// when no pair is left.
 /// <see cref="Hd95RatioBothFound"/> is the ratio over the <see cref="PairsBothFound"/> pairs where neither method
 /// predicted an empty mask: an empty prediction scores HD95 0 by the reference's convention, which would make the
 /// method that misses a structure look better at boundaries.
