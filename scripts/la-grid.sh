@@ -86,6 +86,9 @@ worker() {
   done
 }
 
-mkdir -p "${grid_out[main]}"
+mkdir -p "${grid_out[main]}" "${grid_out[clip]}"
+# The clipped row is reported against supervised-8 (docs/la-protocol-notes.md): the baseline's cells are linked into
+# its folder, so one `pmcm experiment --collect` pairs them.
+for seed in 1 2 3; do ln -sfn "../la-grid/supervised-labeled8-seed$seed" "${grid_out[clip]}/supervised-labeled8-seed$seed"; done
 for w in $(seq 1 "$workers"); do worker "$w" & sleep 2; done
 wait
