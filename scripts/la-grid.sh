@@ -18,36 +18,38 @@ scale=(--data "$data" --downsample 2 --patch 48,48,32 --n-filters 8 --validation
 export OMP_WAIT_POLICY=PASSIVE
 export PMCM_DEBUG=1   # a run that dies leaves its stack trace in <cell>.out
 
-# Five grids: the rows at 3000 iterations (then one diagnostic row at the same scale); supervised-8 with
-# the poly learning rate; supervised-8 given the training time of a PMCM-8 run (a PMCM step costs about 4
-# supervised ones here), validated less often so validation does not dominate it; PMCM-8 with the corrected
-# PML cross-entropy; and PMCM-8 with its gradient clipped.
+# Five grids, each in its own folder. `main` is the issue's protocol with the reference's training (no gradient
+# clipping); `clip` is the same with each step's gradient clipped at norm 10, the stable training every row after
+# the headline pair runs with (docs/la-protocol-notes.md, "2026-11-27 (fourth session)"); `poly` is supervised-8
+# with the poly learning rate; `equal-time` is supervised-8 given the training time of a PMCM-8 run (a PMCM step
+# costs about 4 supervised ones here), validated less often so validation does not dominate it; `pml-ce` is PMCM-8
+# with the corrected PML cross-entropy.
 declare -A grid_out=([main]=$repo/runs/la-grid [poly]=$repo/runs/la-diag-poly [equal-time]=$repo/runs/la-grid-equal-time
                      [pml-ce]=$repo/runs/la-grid-pml-ce [clip]=$repo/runs/la-grid-clip)
 declare -A grid_docs=([main]=docs/results-la-cpu [poly]=docs/results-la-cpu/poly [equal-time]=docs/results-la-cpu/equal-time
                       [pml-ce]=docs/results-la-cpu/pml-ce [clip]=docs/results-la-cpu/clip)
-declare -A grid_args=([main]="--iterations 3000 --val-every 100" [poly]="--iterations 3000 --val-every 100 --lr-schedule poly"
-                      [equal-time]="--iterations 12000 --val-every 300" [pml-ce]="--iterations 3000 --val-every 100 --correct pml-ce"
-                      [clip]="--iterations 3000 --val-every 100 --clip-grad-norm 10")
+clip="--clip-grad-norm 10"
+declare -A grid_args=([main]="--iterations 3000 --val-every 100 --clip-grad-norm 0" [poly]="--iterations 3000 --val-every 100 --lr-schedule poly --clip-grad-norm 0"
+                      [equal-time]="--iterations 12000 --val-every 300 $clip" [pml-ce]="--iterations 3000 --val-every 100 --correct pml-ce $clip"
+                      [clip]="--iterations 3000 --val-every 100 $clip")
 
+# The headline pair with the reference's training, three seeds (finished), and the poly baseline's first seed.
 cells=()
 for seed in 1 2 3; do for row in supervised:8 pmcm:8; do cells+=("main:$row:$seed"); done; done
-# The supervised baseline with a decaying learning rate: does a steadier baseline close PMCM's gap? One seed early
-# (it is cheap), the other two after the rows.
 cells+=("poly:supervised:8:1")
-# PMCM-8 with each step's gradient clipped at norm 10 (about 4.5× the usual): seed 3 of the default row lost what it
-# had learned at iteration 656 in one step whose gradient norm was 442 (the UAL cosine of a near-zero prototype);
-# seed 3 first, since it is the one that says whether clipping prevents that.
+# The headline pair again with clipped gradients: seed 3 of the reference's PMCM-8 lost what it had learned at
+# iteration 656 in one step whose gradient norm was 442 (the UAL cosine of a near-zero prototype).
 for seed in 3 1 2; do cells+=("clip:pmcm:8:$seed"); done
+for seed in 1 2 3; do cells+=("clip:supervised:8:$seed"); done
 # The other rows and PMCM's supervised part alone (its network and batches, no term on the unlabeled
-# cases), seed by seed, so that every row has a first answer before any has its third.
+# cases), all clipped, seed by seed, so that every row has a first answer before any has its third; the
+# equal-time baseline after each seed's rows.
 for seed in 1 2 3; do
-  for row in supervised:all pmcm-supervised-terms:8 pmcm-no-pml:8 pmcm-no-cml:8 mcnet:8 supervised:16 pmcm:16; do
-    cells+=("main:$row:$seed")
+  for row in pmcm-no-pml:8 pmcm-no-cml:8 supervised:all supervised:16 pmcm:16 mcnet:8 pmcm-supervised-terms:8; do
+    cells+=("clip:$row:$seed")
   done
+  cells+=("equal-time:supervised:8:$seed")
 done
-for seed in 2 3; do cells+=("poly:supervised:8:$seed"); done
-for seed in 1 2 3; do cells+=("equal-time:supervised:8:$seed"); done
 # Last, PMCM-8 with the paper's cross-entropy on log-probabilities in PML instead of the reference's on
 # probabilities (ALGORITHM.md's quirk): an extra named row, never in place of the default one.
 for seed in 1 2 3; do cells+=("pml-ce:pmcm:8:$seed"); done
@@ -86,9 +88,11 @@ worker() {
   done
 }
 
-mkdir -p "${grid_out[main]}" "${grid_out[clip]}"
-# The clipped row is reported against supervised-8 (docs/la-protocol-notes.md): the baseline's cells are linked into
-# its folder, so one `pmcm experiment --collect` pairs them.
-for seed in 1 2 3; do ln -sfn "../la-grid/supervised-labeled8-seed$seed" "${grid_out[clip]}/supervised-labeled8-seed$seed"; done
+# Earlier versions linked the reference's supervised-8 cells into the clipped grid's folder; the clipped grid now
+# trains its own, so a leftover link must not pass for a finished cell.
+for seed in 1 2 3; do
+  link=${grid_out[clip]}/supervised-labeled8-seed$seed
+  [ -L "$link" ] && rm "$link"
+done
 for w in $(seq 1 "$workers"); do worker "$w" & sleep 2; done
 wait
