@@ -24,7 +24,7 @@ public sealed class TrainingOptionSet(string outDescription)
     private readonly Option<double?> lr = new("--lr") { Description = "SGD learning rate (0.01)" };
     private readonly Option<string?> lrSchedule = new("--lr-schedule") { Description = "Learning rate over the run: constant (the paper's) or poly (lr·(1 − t/T)^0.9)" };
     private readonly Option<double?> emaDecay = new("--ema-decay") { Description = "Validate and save an exponential moving average of the weights with this decay (0.99); 0 = the weights as trained (the reference's)" };
-    private readonly Option<double?> clipGradNorm = new("--clip-grad-norm") { Description = "Scale each step's gradient down to this L2 norm when it is larger; 0 = never (the reference's)" };
+    private readonly Option<double?> clipGradNorm = new("--clip-grad-norm") { Description = "Scale each step's gradient down to this L2 norm when it is larger (10); 0 = never (the reference's)" };
     private readonly Option<int?> valEvery = new("--val-every") { Description = "Validate and checkpoint every N iterations (400)" };
     private readonly Option<int?> validation = new("--validation") { Description = "Cases held out at the end of train.list for validation (default max(2, 10 %))" };
     private readonly Option<string> device = CommonOptions.Device();

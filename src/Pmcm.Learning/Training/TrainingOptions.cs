@@ -40,11 +40,18 @@ public sealed record TrainingOptions
     /// LA runs swung by 15–20 points between checkpoints 25 iterations apart (docs/la-protocol-notes.md).
     /// </summary>
     public double EmaDecay { get; init; } = DefaultEmaDecay;
-    /// <summary>Each step's gradient is scaled down to this L2 norm when larger; 0 = never (the reference's).</summary>
-    public double MaxGradientNorm { get; init; }
+    /// <summary>
+    /// Each step's gradient is scaled down to this L2 norm when larger; 0 = never (the reference's). On by default:
+    /// one of three PMCM-8 runs on LA lost what it had learned in a single step whose gradient norm was 442, 200×
+    /// the usual (UAL's cosine of a near-zero prototype, docs/la-protocol-notes.md); at 10 the limit touches about
+    /// one step in 100–300 of a healthy run.
+    /// </summary>
+    public double MaxGradientNorm { get; init; } = DefaultMaxGradientNorm;
 
     /// <summary>About the last 100 iterations' weights: smooths the checkpoint-to-checkpoint swing, lags little.</summary>
     public const double DefaultEmaDecay = 0.99;
+    /// <summary>About 4.5× the median gradient norm of the LA runs at CPU scale, below the blow-ups (tens to hundreds).</summary>
+    public const double DefaultMaxGradientNorm = 10;
     public int Seed { get; init; } = 1337;
     /// <summary>Validate (and checkpoint) every N iterations; 0 only checkpoints at the end.</summary>
     public int ValidateEvery { get; init; } = 400;

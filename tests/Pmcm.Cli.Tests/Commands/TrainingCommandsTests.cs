@@ -70,6 +70,23 @@ public class TrainingCommandsTests
         Assert.Equal(written, options.Record(split).Precision);
     }
 
+    // Clipping is on by default (one reference PMCM-8 run on LA collapsed in one step); 0 restores the reference.
+    [Theory]
+    [InlineData(new string[0], 10.0)]
+    [InlineData(new[] { "--clip-grad-norm", "0" }, 0.0)]
+    [InlineData(new[] { "--clip-grad-norm", "2.5" }, 2.5)]
+    public void Gradient_clipping_defaults_to_norm_10_and_reaches_the_optimizer_and_the_run_record(string[] extra, double expected)
+    {
+        var shared = new TrainingOptionSet("run folder");
+        var command = new Command("train");
+        shared.AddTo(command);
+        var options = shared.Resolve(command.Parse(["--data", "data", "--out", "run", .. extra]));
+
+        Assert.Equal(expected, options.Optimizer.MaxGradientNorm);
+        var split = DatasetSplit.Create(["a", "b", "c", "d"], null, new SplitOptions(Labeled: 2, ValidationCount: 1));
+        Assert.Equal(expected, options.Record(split).MaxGradientNorm);
+    }
+
     [Fact]
     public void Train_with_an_unknown_precision_is_a_one_line_error_before_anything_is_written()
     {
