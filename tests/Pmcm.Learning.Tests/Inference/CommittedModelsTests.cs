@@ -3,12 +3,14 @@ using System.Text.Json;
 using Pmcm.Core.Data;
 using Pmcm.Learning.Experiments;
 using Pmcm.Learning.Inference;
+using Pmcm.Learning.Training;
 using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Tests.Inference;
 
 /// <summary>
-/// The LA models committed for scoring on the standard test list (docs/results-la-cpu/models/): each is its grid
+/// The LA models committed for scoring on the standard test list (docs/results-la-cpu/models/), the first seeds of
+/// the report's supervised-8 and PMCM-8 rows (the clipped grid, docs/results-la-cpu/clip/): each is its grid
 /// cell's best.pth byte for byte (the digest the grid published), loads as `pmcm eval --model FOLDER` loads it,
 /// and segments the cell's first validation case as the report says it did.
 /// </summary>
@@ -21,7 +23,7 @@ public class CommittedModelsTests
     {
         var results = Path.Combine(Repository.Root(), "docs", "results-la-cpu");
         var folder = Path.Combine(results, "models", model);
-        var published = Path.Combine(results, cell);
+        var published = Path.Combine(results, "clip", cell);
         var digest = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, "best.pth"))));
         Assert.Equal(digest, File.ReadAllText(Path.Combine(published, "best.pth.sha256")).Split(' ')[0]);
         var result = JsonSerializer.Deserialize<ExperimentResult>(File.ReadAllText(Path.Combine(published, "result.json")))!;
@@ -29,6 +31,7 @@ public class CommittedModelsTests
         var loaded = ModelSource.Load(folder);
         using var net = loaded.Net;
         Assert.Equal((result.Method, result.Seed, result.LabeledCases), (loaded.Record!.Method, loaded.Record.Seed, loaded.Record.Labeled));
+        Assert.Equal(TrainingOptions.DefaultMaxGradientNorm, loaded.Record.MaxGradientNorm); // trained as `pmcm train` now trains
         using var cache = new TempDir();
         var data = TrainingData.Open(SharedData.Require(Path.Combine("data", "la")), cache.Path, loaded.Downsample);
         var scored = Evaluator.For(loaded, CPU).Score(data.LoadLabeled(result.Cases[0]));
