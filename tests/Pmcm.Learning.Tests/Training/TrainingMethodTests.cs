@@ -6,6 +6,8 @@ using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Tests.Training;
 
+// Each test seeds the global generator and compares runs that must draw the same numbers (dropout, initial weights).
+[Collection("Torch generator")]
 public class TrainingMethodTests
 {
     [Theory]
