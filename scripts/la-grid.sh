@@ -88,6 +88,7 @@ worker() {
   done
 }
 
+mkdir -p "${grid_out[main]}"   # publish() takes its commit lock there
 # Earlier versions linked the reference's supervised-8 cells into the clipped grid's folder; the clipped grid now
 # trains its own, so a leftover link must not pass for a finished cell.
 for seed in 1 2 3; do

@@ -50,7 +50,7 @@ public sealed record TrainingOptions
 
     /// <summary>About the last 100 iterations' weights: smooths the checkpoint-to-checkpoint swing, lags little.</summary>
     public const double DefaultEmaDecay = 0.99;
-    /// <summary>About 4.5× the median gradient norm of the LA runs at CPU scale, below the blow-ups (tens to hundreds).</summary>
+    /// <summary>About 6× the median gradient norm of the PMCM runs on LA at CPU scale (14× the supervised ones'), below the blow-ups (tens to hundreds).</summary>
     public const double DefaultMaxGradientNorm = 10;
     public int Seed { get; init; } = 1337;
     /// <summary>Validate (and checkpoint) every N iterations; 0 only checkpoints at the end.</summary>
