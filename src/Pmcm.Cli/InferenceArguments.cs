@@ -24,7 +24,7 @@ public sealed class InferenceArguments
     public Option<bool> Tta { get; } = new("--tta") { Description = "Test-time augmentation: average with the predictions of the windows mirrored along X, Y and Z" };
     public Option<bool> Gaussian { get; } = new("--gaussian") { Description = "Blend overlapping windows with Gaussian weights instead of a plain average" };
     public Option<bool> BothDecoders { get; } = new("--both-decoders") { Description = "Average both decoders' probabilities (default: decoder 1, as the paper)" };
-    public Option<int> WindowsPerBatch { get; } = new("--windows-per-batch") { Description = "Windows sent to the network at once", DefaultValueFactory = _ => 1 };
+    public Option<int> WindowsPerBatch { get; } = new("--windows-per-batch") { Description = "Windows sent to the network at once (more uses more memory; a small network runs faster with several)", DefaultValueFactory = _ => SlidingWindowOptions.DefaultWindowsPerBatch };
     public Option<string> Device { get; } = CommonOptions.Device();
     public Option<int?> Threads { get; } = CommonOptions.Threads();
     public Option<string> Precision { get; } = new("--precision") { Description = "Convolutions in fp32 or bf16 (needs AVX512_BF16 or AMX on the CPU)", DefaultValueFactory = _ => "fp32" };

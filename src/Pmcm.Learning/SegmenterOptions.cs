@@ -1,3 +1,4 @@
+using Pmcm.Core.Inference;
 using Pmcm.Core.Volumes;
 
 namespace Pmcm.Learning;
@@ -30,5 +31,5 @@ public sealed record SegmenterOptions
     public bool GaussianBlending { get; init; }
 
     /// <summary>Windows sent to the network at once (more is faster and uses more memory).</summary>
-    public int WindowsPerBatch { get; init; } = 1;
+    public int WindowsPerBatch { get; init; } = SlidingWindowOptions.DefaultWindowsPerBatch;
 }

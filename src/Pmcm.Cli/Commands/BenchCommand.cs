@@ -15,7 +15,7 @@ namespace Pmcm.Cli.Commands;
 
 /// <summary>
 /// `pmcm bench edt [--size X,Y,Z] [--runs N] [--json]`: timings of the distance transform, SDF and surface metrics.
-/// `pmcm bench infer [--size X,Y,Z] [--n-filters N] [--batches 1,4] [--precision fp32,bf16] [--runs N] [--json]`:
+/// `pmcm bench infer [--size X,Y,Z] [--patch X,Y,Z] [--stride X,Y,Z] [--n-filters N] [--batches 1,8] [--precision fp32,bf16] [--runs N] [--json]`:
 /// sliding-window inference seconds per volume, wall and process CPU, for every batch size and precision (random
 /// weights: timing does not depend on them).
 /// </summary>
@@ -34,16 +34,18 @@ public static class BenchCommand
     private static Command Infer()
     {
         var size = new Option<string>("--size") { Description = "Volume size X,Y,Z (default: a typical LA scan)", DefaultValueFactory = _ => "160,140,88" };
+        var patch = new Option<string?>("--patch") { Description = "Window size X,Y,Z, multiples of 16 (default: LA's 112,112,80)" };
+        var stride = new Option<string?>("--stride") { Description = "Window stride X,Y,Z (default: LA's 18,18,4), capped at the patch" };
         var nFilters = new Option<int>("--n-filters") { Description = "Network base filter count", DefaultValueFactory = _ => 16 };
-        var batches = new Option<string>("--batches") { Description = "Windows-per-batch values to compare, comma-separated", DefaultValueFactory = _ => "1,4" };
+        var batches = new Option<string>("--batches") { Description = "Windows-per-batch values to compare, comma-separated", DefaultValueFactory = _ => "1,8" };
         var runs = new Option<int>("--runs") { Description = "Timed runs per setting (the median is reported)", DefaultValueFactory = _ => 1 };
         var device = CommonOptions.Device();
         var threads = CommonOptions.Threads();
         var precision = new Option<string>("--precision") { Description = "Precisions to compare, comma-separated: fp32, bf16 or fp32,bf16", DefaultValueFactory = _ => "fp32" };
         var json = CommonOptions.Json();
-        var command = new Command("infer", "Time sliding-window inference of PmcmNet on one volume with the LA patch and strides")
+        var command = new Command("infer", "Time sliding-window inference of PmcmNet on one volume (LA's patch and strides unless given)")
         {
-            size, nFilters, batches, runs, device, threads, precision, json,
+            size, patch, stride, nFilters, batches, runs, device, threads, precision, json,
         };
         command.SetAction(parse => CliRunner.Guard(() =>
         {
@@ -60,7 +62,10 @@ public static class BenchCommand
             var image = new float[shape.Count];
             var random = new Random(1);
             for (var i = 0; i < image.Length; i++) image[i] = (float)random.NextDouble();
-            var window = SlidingWindowOptions.LeftAtrium;
+            var la = SlidingWindowOptions.LeftAtrium;
+            var windowPatch = parse.GetValue(patch) is { } patchText ? Shape3.Parse(patchText) : la.Patch;
+            var windowStride = parse.GetValue(stride) is { } strideText ? Shape3.Parse(strideText) : la.Stride;
+            var window = la with { Patch = windowPatch, Stride = windowStride.AtMost(windowPatch) };
 
             var results = new List<(Precision Precision, int Batch, double Seconds, double CpuSeconds, int Windows)>();
             foreach (var p in precisions)

@@ -3,6 +3,7 @@ using Pmcm.Core.Inference;
 using Pmcm.Core.Volumes;
 using Pmcm.Learning.Inference;
 using Pmcm.Learning.Networks;
+using Pmcm.Learning.Training;
 using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Tests.Inference;
@@ -58,6 +59,16 @@ public class SlidingWindowInfererTests
         var one = new SlidingWindowInferer(net, CPU, new InferenceOptions(TinyNets.Window(1))).Segment(image, shape);
         var four = new SlidingWindowInferer(net, CPU, new InferenceOptions(TinyNets.Window(4))).Segment(image, shape);
         for (var i = 0; i < one.Probability.Length; i++) Assert.Equal(one.Probability[i], four.Probability[i], 1e-5f);
+    }
+
+    [Fact]
+    public void ValidationEvalAndTheLibrarySendSeveralWindowsPerCallByDefault()
+    {
+        // One window per call sends a small network's convolutions to libtorch's slow native path (SlidingWindowOptions).
+        Assert.True(SlidingWindowOptions.DefaultWindowsPerBatch > 1);
+        Assert.Equal(SlidingWindowOptions.DefaultWindowsPerBatch, new SlidingWindowOptions(TinyNets.Patch, TinyNets.Patch).WindowsPerBatch);
+        Assert.Equal(SlidingWindowOptions.DefaultWindowsPerBatch, TrainingOptions.For(TrainingPreset.La, "data", "run").Window.WindowsPerBatch);
+        Assert.Equal(SlidingWindowOptions.DefaultWindowsPerBatch, new SegmenterOptions().WindowsPerBatch);
     }
 
     [Fact]
