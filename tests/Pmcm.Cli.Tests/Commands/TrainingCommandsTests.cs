@@ -131,8 +131,8 @@ public class TrainingCommandsTests
         // Defect 7: resuming with another lr and seed is refused, naming both, and the record stays as it was.
         (exit, _, stderr) = CliHarness.Run([.. train, "--iterations", "4", "--resume", "--lr", "0.5", "--seed", "5"]);
         Assert.Equal(1, exit);
-        Assert.Contains("lr (run 0.01, now 0.5)", stderr);
-        Assert.Contains("seed (run 1337, now 5)", stderr);
+        Assert.Contains("lr (run 0.01, now 0.5; continue with --lr 0.01)", stderr);
+        Assert.Contains("seed (run 1337, now 5; continue with --seed 1337)", stderr);
         Assert.Equal(snapshot["run.json"], File.ReadAllBytes(Path.Combine(run, "run.json")));
 
         // Defect 12: a temporary file left by a killed writer is gone after a good resume.

@@ -53,13 +53,28 @@ public class ResumeConsistencyTests
 
         var poly = Constant with { LearningRateSchedule = "poly" };
         var conflicts = ResumeConsistency.Conflicts(poly.ToJson(), (longer with { LearningRateSchedule = "poly" }).ToJson(), ResumeConsistency.ChangeableFor(poly));
-        Assert.Equal(["iterations (run 100, now 200)"], conflicts);
+        Assert.Equal(["iterations (run 100, now 200; continue with --iterations 100)"], conflicts);
     }
 
     [Fact]
     public void Other_settings_conflict_naming_both_values()
     {
         var conflicts = ResumeConsistency.Conflicts(Constant.ToJson(), (Constant with { EmaDecay = 0.99, Threads = 4 }).ToJson(), ResumeConsistency.ChangeableFor(Constant));
-        Assert.Equal(["ema_decay (run 0, now 0.99)"], conflicts);
+        Assert.Equal(["ema_decay (run 0, now 0.99; continue with --ema-decay 0)"], conflicts);
+    }
+
+    [Fact]
+    public void Each_conflict_names_the_option_and_value_that_continue_the_run()
+    {
+        var recorded = Constant with { MaxGradientNorm = 0, Patch = new Pmcm.Core.Volumes.Shape3(48, 48, 32), Corrections = "pml-ce", Classes = 2 };
+        var requested = recorded with { MaxGradientNorm = 10, Patch = new Pmcm.Core.Volumes.Shape3(64, 64, 32), Corrections = "none", Classes = 3 };
+        var conflicts = ResumeConsistency.Conflicts(recorded.ToJson(), requested.ToJson(), ResumeConsistency.ChangeableFor(recorded));
+        Assert.Equal(
+        [
+            "classes (run 2, now 3)",
+            "clip_grad_norm (run 0, now 10; continue with --clip-grad-norm 0)",
+            "corrections (run \"pml-ce\", now \"none\"; continue with --correct pml-ce)",
+            "patch (run [48,48,32], now [64,64,32]; continue with --patch 48,48,32)",
+        ], conflicts);
     }
 }
