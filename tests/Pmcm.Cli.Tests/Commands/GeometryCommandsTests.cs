@@ -35,6 +35,22 @@ public class GeometryCommandsTests
     }
 
     [Fact]
+    public void Bench_infer_times_the_patch_and_stride_it_is_given_for_every_batch_size()
+    {
+        var (exit, stdout, _) = CliHarness.Run("bench", "infer", "--size", "40,36,20", "--patch", "32,32,16", "--stride", "16,16,8",
+            "--n-filters", "2", "--batches", "1,3", "--runs", "1", "--threads", "1", "--json");
+        Assert.Equal(0, exit);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.Equal([32, 32, 16], doc.RootElement.GetProperty("patch").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.Equal([16, 16, 8], doc.RootElement.GetProperty("stride").EnumerateArray().Select(e => e.GetInt32()));
+        // Two window positions along each axis: ceil((40 − 32) / 16) + 1, ceil((36 − 32) / 16) + 1, ceil((20 − 16) / 8) + 1.
+        Assert.Equal(8, doc.RootElement.GetProperty("windows").GetInt32());
+        var seconds = doc.RootElement.GetProperty("seconds_per_volume").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+        Assert.Equal(["1", "3"], seconds.Keys);
+        Assert.All(seconds.Values, s => Assert.True(s > 0));
+    }
+
+    [Fact]
     public void Bench_step_rejects_an_unknown_loss_path()
     {
         var (exit, _, stderr) = CliHarness.Run("bench", "step", "--losses", "fast");
