@@ -28,10 +28,11 @@ public static class EvalCommand
         var list = new Option<string?>("--list") { Description = "Case list file, relative to DATA (default: DATA/test.list, else every case in DATA)" };
         var save = new Option<string?>("--save-predictions") { Description = "Write each predicted mask to DIR/<case>.nii.gz, on the grid it was scored on" };
         var json = CommonOptions.Json();
+        var csv = new Option<string?>("--csv") { Description = "Write the per-case scores to this CSV file (default: eval.csv in the run folder, else in --save-predictions, else here; an unwritable default only warns)" };
         var report = new Option<string?>("--report") { Description = "Write a self-contained HTML report to DIR/index.html (settings, summary, sortable per-case table, slices with both contours)" };
         var command = new Command("eval", "Evaluate a trained model on labelled cases: Dice, Jaccard, HD95, ASD per case and mean ± std")
         {
-            data, list, save, json, report,
+            data, list, save, json, csv, report,
         };
         inference.AddTo(command);
         command.SetAction(parse => CliRunner.Guard(() =>
@@ -59,33 +60,51 @@ public static class EvalCommand
                 }
             }
 
-            var csvPath = Path.GetFullPath(Path.Combine(model.RunDirectory ?? saveFolder ?? Directory.GetCurrentDirectory(), CsvName));
             var metrics = new MetricsReport(scores);
-            AtomicFile.WriteAllText(csvPath, metrics.Csv());
+            var asked = parse.GetValue(csv);
+            var csvPath = Path.GetFullPath(asked ?? Path.Combine(model.RunDirectory ?? saveFolder ?? Directory.GetCurrentDirectory(), CsvName));
+            // The scores are computed by now: a file that cannot be written must not lose them, so they are printed
+            // first and the failure reported after (an error if --csv asked for that file, a warning otherwise).
+            string? csvError = null;
+            try
+            {
+                AtomicFile.WriteAllText(csvPath, metrics.Csv());
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                csvError = $"per-case scores not written to {csvPath}: {e.Message}";
+            }
             html?.Commit("Pmcm evaluation", ReportSettings(parse, inference, model, parse.GetValue(data)!, parse.GetValue(list), cases.Count), MetricSummary.Of(scores.Select(s => s.Scores).ToList()));
             if (parse.GetValue(json))
             {
-                var result = new Dictionary<string, object>
+                var result = new Dictionary<string, object?>
                 {
                     ["model"] = model.WeightsPath,
                     ["downsample"] = model.Downsample,
                     ["grid_spacing"] = spacing!,
                 };
                 foreach (var (key, value) in metrics.Json()) result[key] = value;
-                result["csv"] = csvPath;
+                result["csv"] = csvError is null ? csvPath : null;
                 Console.WriteLine(JsonSerializer.Serialize(result, Ui.Json));
-                return 0;
+                return CsvOutcome(csvError, asked is not null);
             }
             Ui.Out().Write(metrics.Table(caption: "HD95/ASD in voxels of the scored grid"));
             // Plain lines, so that long paths are never wrapped into something that cannot be copied.
             Console.WriteLine($"model: {model.WeightsPath}");
             Console.WriteLine($"scored on the training grid: downsample {model.Downsample}, voxel spacing {Spacing(spacing!)} (in the input's units)");
-            Console.WriteLine($"per-case scores written to {csvPath}");
+            if (csvError is null) Console.WriteLine($"per-case scores written to {csvPath}");
             if (saveFolder is not null) Console.WriteLine($"predictions written to {Path.GetFullPath(saveFolder)}");
             if (html is not null) Console.WriteLine($"report written to {html.Page}");
-            return 0;
+            return CsvOutcome(csvError, asked is not null);
         }));
         return command;
+    }
+
+    private static int CsvOutcome(string? error, bool asked)
+    {
+        if (error is null) return 0;
+        Console.Error.WriteLine(asked ? $"error: {error}" : $"warning: {error}; pass --csv FILE to write them elsewhere");
+        return asked ? 1 : 0;
     }
 
     private static string Spacing(double[] spacing) => string.Join(" × ", spacing.Select(v => v.ToString("G6", CultureInfo.InvariantCulture)));

@@ -71,6 +71,38 @@ public sealed class InferenceCommandsTests : IDisposable
     }
 
     [Fact]
+    public void EvalPrintsItsScoresEvenWhereTheCsvCannotBeWritten()
+    {
+        var data = WriteDataset(out _);
+        var run = Directory.CreateDirectory(_temp.File("run")).FullName;
+        PyTorchStateDict.Save(ConstantNet(3f), Path.Combine(run, "best.pth"));
+        File.WriteAllText(Path.Combine(run, "config.json"), """{"n_filters": 2, "classes": 2, "patch": [16, 16, 16], "stride_xy": 8, "stride_z": 8}""");
+        // A folder where the file should go: the write fails as it would in a read-only model folder (tests run as root).
+        Directory.CreateDirectory(Path.Combine(run, "eval.csv"));
+
+        // The default place only warns: the scores are printed and the command succeeds.
+        var (exit, stdout, stderr) = CliHarness.Run("eval", "--model", run, "--data", data, "--json");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("warning: per-case scores not written to " + Path.Combine(run, "eval.csv"), stderr);
+        Assert.Contains("--csv FILE", stderr);
+        using (var json = JsonDocument.Parse(stdout))
+        {
+            Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("csv").ValueKind);
+            Assert.Equal(2, json.RootElement.GetProperty("cases").GetArrayLength());
+        }
+
+        // --csv puts them elsewhere; a --csv that cannot be written is an error, after the table.
+        var elsewhere = _temp.File("scores/la.csv");
+        (exit, _, stderr) = CliHarness.Run("eval", "--model", run, "--data", data, "--csv", elsewhere);
+        Assert.True(exit == 0, stderr);
+        Assert.Equal(3, File.ReadAllLines(elsewhere).Length);
+        (exit, stdout, stderr) = CliHarness.Run("eval", "--model", run, "--data", data, "--csv", Path.Combine(run, "eval.csv"));
+        Assert.Equal(1, exit);
+        Assert.Contains("mean ± std", stdout);
+        Assert.StartsWith("error: per-case scores not written to", stderr);
+    }
+
+    [Fact]
     public void PredictKeepsTheScanGeometryAndDrawsAnOverlay()
     {
         var geometry = new Geometry([0.625, 0.625, 1.25], [-10, 5, 2.5], [1, 0, 0, 0, 1, 0, 0, 0, 1]);
