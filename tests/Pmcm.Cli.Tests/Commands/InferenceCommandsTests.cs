@@ -59,9 +59,7 @@ public sealed class InferenceCommandsTests : IDisposable
     public void EvalOfARunFolderWritesTheCsvThereAndPrintsATable()
     {
         var data = WriteDataset(out _);
-        var run = Directory.CreateDirectory(_temp.File("run")).FullName;
-        PyTorchStateDict.Save(ConstantNet(3f), Path.Combine(run, "best.pth"));
-        File.WriteAllText(Path.Combine(run, "config.json"), """{"n_filters": 2, "classes": 2, "patch": [16, 16, 16], "stride_xy": 8, "stride_z": 8}""");
+        var run = WriteRun(TinyRunConfig);
 
         var (exit, stdout, stderr) = CliHarness.Run("eval", "--model", run, "--data", data, "--tta", "--gaussian", "--lcc", "--both-decoders");
         Assert.True(exit == 0, stderr);
@@ -74,9 +72,7 @@ public sealed class InferenceCommandsTests : IDisposable
     public void EvalPrintsItsScoresEvenWhereTheCsvCannotBeWritten()
     {
         var data = WriteDataset(out _);
-        var run = Directory.CreateDirectory(_temp.File("run")).FullName;
-        PyTorchStateDict.Save(ConstantNet(3f), Path.Combine(run, "best.pth"));
-        File.WriteAllText(Path.Combine(run, "config.json"), """{"n_filters": 2, "classes": 2, "patch": [16, 16, 16], "stride_xy": 8, "stride_z": 8}""");
+        var run = WriteRun(TinyRunConfig);
         // A folder where the file should go: the write fails as it would in a read-only model folder (tests run as root).
         Directory.CreateDirectory(Path.Combine(run, "eval.csv"));
 
@@ -320,6 +316,8 @@ public sealed class InferenceCommandsTests : IDisposable
         File.WriteAllLines(Path.Combine(data, "test.list"), ["case_b", "case_a"]);
         return data;
     }
+
+    private const string TinyRunConfig = """{"n_filters": 2, "classes": 2, "patch": [16, 16, 16], "stride_xy": 8, "stride_z": 8}""";
 
     private string WriteRun(string config)
     {
