@@ -68,7 +68,7 @@ public sealed class Segmenter : IDisposable
     /// <param name="scan">An image prepared as the model's training data was (e.g. z-scored for LA, see <c>pmcm prepare</c>).</param>
     public Segmentation Segment(Volume scan)
     {
-        var result = _inferer.Segment(scan);
+        var result = _inferer.Segment(scan, _model.Grid);
         var mask = new float[result.Mask.Length];
         for (var i = 0; i < mask.Length; i++) mask[i] = result.Mask[i];
         return new Segmentation(new Volume(scan.Shape, mask, scan.Geometry, VoxelType.UInt8), result.Probability);

@@ -1,9 +1,14 @@
+using Pmcm.Core.Data;
+using Pmcm.Core.Inference;
 using Pmcm.Core.IO;
+using Pmcm.Core.Runs;
 using Pmcm.Core.Volumes;
 using Pmcm.Learning.Checkpoints;
+using Pmcm.Learning.Inference;
 using Pmcm.Learning.Tests.Inference;
 using Pmcm.Learning.Tests.Training;
 using Pmcm.Learning.Training;
+using TorchSharp;
 
 namespace Pmcm.Learning.Tests;
 
@@ -82,6 +87,39 @@ public class SegmenterTests
         Assert.Equal(Path.Combine(summary.RunDirectory, "best.pth"), segmenter.WeightsPath);
         var image = H5Case.Read(Path.Combine(data, "synth_006", "mri_norm2.h5")).Image;
         Assert.Equal(image.Shape, segmenter.Segment(image).Mask.Shape);
+    }
+
+    [Fact]
+    public void A_run_trained_on_shrunk_standardised_cases_segments_every_scan_on_that_grid()
+    {
+        using var dir = new TempDir();
+        var data = TinyDataset.Write(dir.File("data"));
+        var options = TinyDataset.Options(data, dir.File("standardised"), iterations: 3) with { Downsample = 2, Standardise = true };
+        var run = Segmenter.Train(options).RunDirectory;
+        var plainRun = Segmenter.Train(options with { RunDirectory = dir.File("plain"), Standardise = false }).RunDirectory;
+        Assert.True(RunRecord.ReadFolder(run).Standardise);
+        Assert.False(RunRecord.ReadFolder(plainRun).Standardise);
+
+        var image = H5Case.Read(Path.Combine(data, "synth_006", "mri_norm2.h5")).Image;
+        var dimmed = new Volume(image.Shape, image.Data.Select(v => 0.25f * v - 1).ToArray(), image.Geometry);
+        float LargestChange(string model)
+        {
+            using var segmenter = Segmenter.Load(model, new SegmenterOptions { Threads = 1 });
+            var (a, b) = (segmenter.Segment(image).Probability, segmenter.Segment(dimmed).Probability);
+            return a.Zip(b, (x, y) => Math.Abs(x - y)).Max();
+        }
+        // Z-scored inputs make an intensity scale and offset invisible to the network; the plain run sees them.
+        Assert.True(LargestChange(run) < 1e-4f, $"standardised run: {LargestChange(run)}");
+        Assert.True(LargestChange(plainRun) > 1e-3f, $"plain run: {LargestChange(plainRun)}");
+
+        // The library's Segmenter runs the network on the run's grid (shrunk ×2), as predict does.
+        var model = ModelSource.Load(run);
+        using var net = model.Net;
+        var window = new SlidingWindowOptions(model.Patch, model.Stride);
+        var onGrid = new SlidingWindowInferer(net, torch.CPU, new InferenceOptions(window)).Segment(image, model.Grid);
+        using var segmenter = Segmenter.Load(run, new SegmenterOptions { Threads = 1 });
+        Assert.Equal(onGrid.Probability, segmenter.Segment(image).Probability);
+        Assert.Equal(new TrainingGrid(2, Standardise: true), model.Grid);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public static class DemoCommand
     {
         var model = ModelSource.Load(options.RunDirectory);
         using var network = model.Net;
-        var data = TrainingData.Open(options.DataDirectory, options.RunDirectory, model.Downsample);
+        var data = TrainingData.Open(options.DataDirectory, options.RunDirectory, model.Grid);
         var cases = (data.TestList ?? []).Select(data.LoadLabeled);
         return Evaluator.For(model, TorchRuntime.ResolveDevice(options.Device)).Score(cases).Select(c => (c.Name, c.Scores)).ToList();
     }

@@ -49,7 +49,7 @@ public static class EvalCommand
             {
                 foreach (var (name, path) in cases)
                 {
-                    var item = LabeledCase.Load(name, path, model.Downsample);
+                    var item = LabeledCase.Load(name, path, model.Grid);
                     spacing ??= item.Image.Geometry.Spacing;
                     var scored = evaluator.Score(item);
                     scores.Add((name, scored.Scores));

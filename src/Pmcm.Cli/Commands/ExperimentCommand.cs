@@ -57,7 +57,7 @@ public static class ExperimentCommand
             if (mode is ExperimentMode.Emit emit)
             {
                 // Fail here, on the login node, rather than in every array task.
-                TrainingData.Open(template.DataDirectory, options.OutDirectory, template.Downsample);
+                TrainingData.Open(template.DataDirectory, options.OutDirectory, template.Grid);
                 SlurmJobScripts.Write(emit.Directory, PmcmCommandLine(), GridArguments(parse, command, modes), cells.Select(c => c.Name).ToList(),
                     emit.Slurm, Directory.GetCurrentDirectory());
                 Console.WriteLine($"{cells.Count} cells; submit them with {Path.Combine(Path.GetFullPath(emit.Directory), SlurmJobScripts.SubmitScript)}");

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Pmcm.Cli.Rendering;
 using Pmcm.Core;
+using Pmcm.Core.Data;
 using Pmcm.Core.IO;
 using Pmcm.Core.Volumes;
 using Pmcm.Learning;
@@ -45,7 +46,7 @@ public static class PredictCommand
                         NonFiniteVoxels.Replace(scan, replacement);
                     }
                     NonFiniteVoxels.ThrowIfAny(scan, scanPath, "pass --replace-nonfinite VALUE to segment it anyway");
-                    var (mask, windows) = Segment(inferer, scan, model.Downsample);
+                    var (mask, windows) = Segment(inferer, scan, model.Grid);
                     VolumeIO.Write(maskPath, MaskVolume.From(mask, scan));
                     if (overlayPath is not null) OverlayRenderer.Write(overlayPath, scan, mask);
                     written.Add(new Dictionary<string, object?>
@@ -79,9 +80,9 @@ public static class PredictCommand
 
     // Only the mask leaves: the float probability map (as large as the scan) is garbage, and the network's working
     // memory is handed back to the system, before the mask is written.
-    private static (byte[] Mask, int Windows) Segment(SlidingWindowInferer inferer, Volume scan, int downsample)
+    private static (byte[] Mask, int Windows) Segment(SlidingWindowInferer inferer, Volume scan, TrainingGrid grid)
     {
-        var result = inferer.Segment(scan, downsample);
+        var result = inferer.Segment(scan, grid);
         NativeHeap.ReleaseFreeMemory();
         return (result.Mask, result.Windows);
     }

@@ -34,10 +34,11 @@ public sealed class TrainingOptionSet(string outDescription)
     private readonly Option<int?> bnRecalibration = new("--bn-recalibration") { Description = "Recompute BatchNorm statistics over N batches of training crops (dropout off) before each validation; 0 = off" };
     private readonly Option<string> precision = new("--precision") { Description = "Convolutions in fp32 or bf16 (bfloat16 with float32 master weights; needs AVX512_BF16 or AMX on the CPU)", DefaultValueFactory = _ => "fp32" };
     private readonly Option<int> downsample = new("--downsample") { Description = "Shrink volumes by this integer factor when loading (images trilinear, labels nearest)", DefaultValueFactory = _ => 1 };
+    private readonly Option<bool> standardise = new("--standardise") { Description = "Z-score each image again after loading; eval and predict then do the same (LA's files were z-scored over the whole scan before cropping). Off: the data as stored, the reference's" };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { data, output, preset, iterations, patch, batch, labeledBatch, filters, lr, lrSchedule, emaDecay, clipGradNorm, valEvery, validation, device, threads, ramp, correct, downsample, bnRecalibration, precision })
+        foreach (var option in new Option[] { data, output, preset, iterations, patch, batch, labeledBatch, filters, lr, lrSchedule, emaDecay, clipGradNorm, valEvery, validation, device, threads, ramp, correct, downsample, standardise, bnRecalibration, precision })
             command.Options.Add(option);
     }
 
@@ -62,6 +63,7 @@ public sealed class TrainingOptionSet(string outDescription)
             Ramp = ParseRamp(parse.GetValue(ramp)!),
             Corrections = ReferenceCorrectionNames.Parse(parse.GetValue(correct)!),
             Downsample = parse.GetValue(downsample),
+            Standardise = parse.GetValue(standardise),
             BatchNormRecalibration = parse.GetValue(bnRecalibration) ?? defaults.BatchNormRecalibration,
             Precision = Precisions.Parse(parse.GetValue(precision)!),
         };

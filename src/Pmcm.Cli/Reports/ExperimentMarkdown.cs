@@ -121,7 +121,7 @@ public static class ExperimentMarkdown
     }
 
     private static string Scale(RunRecord r) => string.Create(CultureInfo.InvariantCulture,
-        $"{r.Iterations} iterations, patch {r.Patch}, batch {r.BatchSize} ({r.LabeledBatchSize} labeled), {r.NFilters} filters, downsample ×{r.Downsample}, lr {r.LearningRate} ({r.LearningRateSchedule}), gradient clipping {(r.MaxGradientNorm > 0 ? $"at norm {r.MaxGradientNorm}" : "off")}, ramp-up `{r.Ramp}`, reference corrections {r.Corrections}, validation every {r.ValidateEvery} iterations of {(r.EmaDecay > 0 ? $"the weight average (decay {r.EmaDecay})" : "the weights as trained")}, BatchNorm recalibration {(r.BatchNormRecalibration > 0 ? $"over {r.BatchNormRecalibration} batches" : "off")}, precision {r.Precision}");
+        $"{r.Iterations} iterations, patch {r.Patch}, batch {r.BatchSize} ({r.LabeledBatchSize} labeled), {r.NFilters} filters, downsample ×{r.Downsample}{(r.Standardise ? " with every image z-scored again after loading" : "")}, lr {r.LearningRate} ({r.LearningRateSchedule}), gradient clipping {(r.MaxGradientNorm > 0 ? $"at norm {r.MaxGradientNorm}" : "off")}, ramp-up `{r.Ramp}`, reference corrections {r.Corrections}, validation every {r.ValidateEvery} iterations of {(r.EmaDecay > 0 ? $"the weight average (decay {r.EmaDecay})" : "the weights as trained")}, BatchNorm recalibration {(r.BatchNormRecalibration > 0 ? $"over {r.BatchNormRecalibration} batches" : "off")}, precision {r.Precision}");
 
     private static void Comparisons(StringBuilder md, ExperimentReport report)
     {

@@ -71,7 +71,7 @@ public static class ExperimentOverlays
         foreach (var (which, index) in picks)
         {
             var name = result.Cases[index];
-            var c = LabeledCase.Load(name, CommunityLayout.RequireCaseFile(data, name), model.Downsample);
+            var c = LabeledCase.Load(name, CommunityLayout.RequireCaseFile(data, name), model.Grid);
             var scored = evaluator.Score(c);
             var reference = c.Label.Select(v => v != 0).ToArray();
             var prediction = scored.Mask.Select(v => v != 0).ToArray();

@@ -28,7 +28,7 @@ public static class ExperimentPage
             ("data", Path.GetFullPath(t.DataDirectory)),
             ("rows (method:labeled)", string.Join(", ", options.Rows)),
             ("seeds", string.Join(", ", options.Seeds)),
-            ("scale", Invariant($"{t.Iterations} iterations, patch {t.Patch}, batch {t.BatchSize} ({t.LabeledBatchSize} labeled), {t.NFilters} filters, downsample ×{t.Downsample}")),
+            ("scale", Invariant($"{t.Iterations} iterations, patch {t.Patch}, batch {t.BatchSize} ({t.LabeledBatchSize} labeled), {t.NFilters} filters, downsample ×{t.Downsample}{(t.Standardise ? " with every image z-scored again after loading" : "")}")),
             ("scored on", "each run's validation cases (held out from train.list), best checkpoint"),
         ]);
 

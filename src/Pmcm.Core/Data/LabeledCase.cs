@@ -6,10 +6,10 @@ namespace Pmcm.Core.Data;
 /// <summary>One case to score, on the grid it is scored on: its name, image and binary label (1 = foreground).</summary>
 public sealed record LabeledCase(string Name, Volume Image, byte[] Label)
 {
-    /// <summary>Reads a case's HDF5 file and shrinks it as a run trained with <paramref name="downsample"/> did.</summary>
-    public static LabeledCase Load(string name, string path, int downsample)
+    /// <summary>Reads a case's HDF5 file and brings it onto the grid a run trained on.</summary>
+    public static LabeledCase Load(string name, string path, TrainingGrid grid)
     {
-        var c = TrainingGrid.Shrink(H5Case.Read(path), downsample);
+        var c = grid.Apply(H5Case.Read(path));
         if (c.Label is null) throw new PmcmException($"{path}: case has no '{H5Case.LabelName}' dataset to score against");
         return new LabeledCase(name, c.Image, Binary(c.Label));
     }

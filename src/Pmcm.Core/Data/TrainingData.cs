@@ -14,13 +14,13 @@ public sealed class TrainingData
 {
     private readonly string directory;
     private readonly string cacheDirectory;
-    private readonly int downsample;
+    private readonly TrainingGrid grid;
 
-    private TrainingData(string directory, string cacheDirectory, int downsample, IReadOnlyList<string> trainList, IReadOnlyList<string>? testList)
+    private TrainingData(string directory, string cacheDirectory, TrainingGrid grid, IReadOnlyList<string> trainList, IReadOnlyList<string>? testList)
     {
         this.directory = directory;
         this.cacheDirectory = cacheDirectory;
-        this.downsample = downsample;
+        this.grid = grid;
         TrainList = trainList;
         TestList = testList;
     }
@@ -28,14 +28,14 @@ public sealed class TrainingData
     public IReadOnlyList<string> TrainList { get; }
     public IReadOnlyList<string>? TestList { get; }
 
-    /// <param name="downsample">Shrink factor applied when a case is loaded (images trilinear, labels nearest, SDF recomputed).</param>
-    public static TrainingData Open(string directory, string runDirectory, int downsample = 1)
+    /// <param name="grid">How a case is brought onto the run's grid when loaded (shrunk, standardised); null = as stored.</param>
+    public static TrainingData Open(string directory, string runDirectory, TrainingGrid? grid = null)
     {
         if (!Directory.Exists(directory)) throw new PmcmException($"{directory}: data folder not found");
         var train = CaseList.Read(Path.Combine(directory, CommunityLayout.TrainList));
         var testPath = Path.Combine(directory, CommunityLayout.TestList);
         var test = File.Exists(testPath) ? CaseList.Read(testPath) : null;
-        var data = new TrainingData(directory, new RunFiles(runDirectory).Cache, downsample, train, test);
+        var data = new TrainingData(directory, new RunFiles(runDirectory).Cache, grid ?? TrainingGrid.Stored, train, test);
         foreach (var name in train) data.CasePath(name);
         return data;
     }
@@ -83,7 +83,7 @@ public sealed class TrainingData
     public Sample LoadSample(string name, bool labeled)
     {
         var path = CasePath(name);
-        var c = TrainingGrid.Shrink(H5Case.Read(path), downsample);
+        var c = grid.Apply(H5Case.Read(path));
         if (labeled && c.Label is null) throw new PmcmException($"{path}: labeled case has no '{H5Case.LabelName}' dataset");
         var label = labeled ? LabeledCase.Binary(c.Label!) : null;
         var sdf = labeled ? (c.Sdf?.Data ?? CachedSdf(name, c.Label!)) : null;
@@ -91,11 +91,11 @@ public sealed class TrainingData
     }
 
     /// <summary>Image and binary label of a validation or test case, on the training grid.</summary>
-    public LabeledCase LoadLabeled(string name) => LabeledCase.Load(name, CasePath(name), downsample);
+    public LabeledCase LoadLabeled(string name) => LabeledCase.Load(name, CasePath(name), grid);
 
     private float[] CachedSdf(string name, Volume label)
     {
-        var path = CommunityLayout.CachedSdfFile(cacheDirectory, name, downsample);
+        var path = CommunityLayout.CachedSdfFile(cacheDirectory, name, grid.Downsample);
         if (File.Exists(path))
         {
             var cached = H5Volumes.Read(path, H5Case.SdfName);

@@ -1,3 +1,4 @@
+using Pmcm.Core.Data;
 using Pmcm.Core.Volumes;
 
 namespace Pmcm.Core.Inference;
@@ -42,16 +43,17 @@ public static class SlidingWindow
     }
 
     /// <summary>
-    /// Prediction for a scan on the grid a network was trained on: the scan is shrunk by <paramref name="downsample"/>
-    /// (trilinear, as training loaded its cases), segmented there, and the foreground probability is brought back
-    /// trilinearly to the scan's own grid before thresholding (for two classes, &gt; ½ is the argmax).
+    /// Prediction for a scan on the grid a network was trained on: the scan is brought onto <paramref name="grid"/>
+    /// (shrunk trilinearly and standardised, as training loaded its cases), segmented there, and the foreground
+    /// probability is brought back trilinearly to the scan's own grid before thresholding (for two classes, &gt; ½ is
+    /// the argmax).
     /// </summary>
-    public static SlidingWindowResult Predict(Volume scan, int downsample, SlidingWindowOptions options, WindowBatchPredictor predict)
+    public static SlidingWindowResult Predict(Volume scan, TrainingGrid grid, SlidingWindowOptions options, WindowBatchPredictor predict)
     {
-        if (downsample == 1) return Predict(scan.Data, scan.Shape, options, predict);
-        var grid = Resampling.Shrink(scan, downsample, nearest: false);
-        var coarse = Predict(grid.Data, grid.Shape, options, predict);
-        var probability = Resampling.Enlarge(new Volume(grid.Shape, coarse.Probability), downsample, scan.Shape);
+        var image = grid.Image(scan);
+        if (grid.Downsample == 1) return Predict(image.Data, image.Shape, options, predict);
+        var coarse = Predict(image.Data, image.Shape, options, predict);
+        var probability = Resampling.Enlarge(new Volume(image.Shape, coarse.Probability), grid.Downsample, scan.Shape);
         return new SlidingWindowResult(scan.Shape, probability, Threshold(probability, options.Threshold), coarse.Windows);
     }
 

@@ -28,6 +28,8 @@ public sealed record RunRecord
     public string? Data { get; init; }
     /// <summary>Integer factor by which every volume was shrunk when loaded; inference shrinks its inputs the same way.</summary>
     public int Downsample { get; init; } = 1;
+    /// <summary>Whether every image was z-scored again after loading; inference does the same. Runs recorded before the option were not.</summary>
+    public bool Standardise { get; init; }
     public int Labeled { get; init; }
     public int Iterations { get; init; }
     public Shape3 Patch { get; init; }

@@ -70,7 +70,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
     public static string Describe(IEnumerable<MissingCell> cells) => string.Join(", ", cells.Select(c => $"{c.Index} ({c.Cell.Name})"));
 
     // Bad data fails before any cell starts, not inside the first run.
-    private void CheckData() => TrainingData.Open(options.Template.DataDirectory, options.OutDirectory, options.Template.Downsample);
+    private void CheckData() => TrainingData.Open(options.Template.DataDirectory, options.OutDirectory, options.Template.Grid);
 
     private string ResultPath(ExperimentCell cell) => Path.Combine(options.OutDirectory, cell.Name, ResultFile);
 
@@ -115,7 +115,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         using var network = model.Net;
         var split = model.Record!.Split ?? throw new PmcmException($"{run.RunDirectory}: the run record names no split");
         if (split.Validation.Count == 0) throw new PmcmException("the experiment needs validation cases to score runs on");
-        var data = TrainingData.Open(model.Record.Data ?? run.DataDirectory, run.RunDirectory, model.Downsample);
+        var data = TrainingData.Open(model.Record.Data ?? run.DataDirectory, run.RunDirectory, model.Grid);
         var device = TorchRuntime.ResolveDevice(model.Record.Device);
         var cases = split.Validation.Select(data.LoadLabeled).ToList();
         var scores = Evaluator.For(model, device).Score(cases).Select(c => c.Scores).ToList();

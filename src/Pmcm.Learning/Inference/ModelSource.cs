@@ -37,7 +37,7 @@ public static class ModelSource
         var net = Build(TrainingMethods.Parse(record.Method), record.NFilters, record.Classes);
         PyTorchStateDict.Load(net, weights);
         var (patch, stride) = Window(options, record.Patch, record.Stride);
-        return new LoadedModel(net, patch, stride, weights, folder, record.Downsample, record);
+        return new LoadedModel(net, patch, stride, weights, folder, record);
     }
 
     private static LoadedModel FromCheckpoint(string file, ModelSourceOptions options)

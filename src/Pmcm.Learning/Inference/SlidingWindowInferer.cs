@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Pmcm.Core;
+using Pmcm.Core.Data;
 using Pmcm.Core.Inference;
 using Pmcm.Core.Morphology;
 using Pmcm.Core.Volumes;
@@ -45,11 +46,11 @@ public sealed class SlidingWindowInferer
         KeepLargest(SlidingWindow.Predict(image, shape, Options.Window, PredictWindows));
 
     /// <summary>
-    /// Foreground probability and mask on the scan's own grid, for a network trained on scans shrunk by
-    /// <paramref name="downsample"/>: it segments the shrunk scan and brings the probability back trilinearly.
+    /// Foreground probability and mask on the scan's own grid, for a network trained on <paramref name="grid"/>: it
+    /// segments the scan brought onto that grid and brings the probability back trilinearly.
     /// </summary>
-    public SlidingWindowResult Segment(Volume scan, int downsample = 1) =>
-        KeepLargest(SlidingWindow.Predict(scan, downsample, Options.Window, PredictWindows));
+    public SlidingWindowResult Segment(Volume scan, TrainingGrid grid) =>
+        KeepLargest(SlidingWindow.Predict(scan, grid, Options.Window, PredictWindows));
 
     private SlidingWindowResult KeepLargest(SlidingWindowResult result)
     {

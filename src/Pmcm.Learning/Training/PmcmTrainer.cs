@@ -46,7 +46,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
         var files = new RunFiles(o.RunDirectory);
         Directory.CreateDirectory(files.Directory);
 
-        var data = TrainingData.Open(o.DataDirectory, files.Directory, o.Downsample);
+        var data = TrainingData.Open(o.DataDirectory, files.Directory, o.Grid);
         // A resumed run keeps the cases its record names (without a checkpoint, resuming fails below and says so).
         var split = (resume && File.Exists(files.LastCheckpoint) ? RunRecord.ReadFolder(files.Directory).Split : null)
                     ?? DatasetSplit.Create(data.TrainList, data.TestList, o.Split);

@@ -39,7 +39,7 @@ public static class ResumeConsistency
     public static readonly IReadOnlyDictionary<string, string> Options = new Dictionary<string, string>
     {
         ["method"] = "--method", ["labeled"] = "--labeled", ["seed"] = "--seed",
-        ["preset"] = "--preset", ["data"] = "--data", ["iterations"] = "--iterations", ["downsample"] = "--downsample", ["patch"] = "--patch",
+        ["preset"] = "--preset", ["data"] = "--data", ["iterations"] = "--iterations", ["downsample"] = "--downsample", ["standardise"] = "--standardise", ["patch"] = "--patch",
         ["batch_size"] = "--batch", ["labeled_bs"] = "--labeled-batch", ["n_filters"] = "--n-filters", ["lr"] = "--lr",
         ["lr_schedule"] = "--lr-schedule", ["ema_decay"] = "--ema-decay", ["clip_grad_norm"] = "--clip-grad-norm",
         ["val_every"] = "--val-every", ["ramp"] = "--ramp", ["corrections"] = "--correct", ["bn_recalibration"] = "--bn-recalibration",

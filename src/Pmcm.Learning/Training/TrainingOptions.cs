@@ -69,6 +69,8 @@ public sealed record TrainingOptions
     public TrainingMethod Method { get; init; } = TrainingMethod.Pmcm;
     /// <summary>Integer factor by which volumes are shrunk when loaded (1 = native grid); metrics are then on that grid.</summary>
     public int Downsample { get; init; } = 1;
+    /// <summary>Z-score each case's image again after loading (<see cref="TrainingGrid.Standardise"/>); off = the data as stored, the reference's.</summary>
+    public bool Standardise { get; init; }
     /// <summary>
     /// Batches of training crops over which BatchNorm running statistics are recomputed (dropout off) before each
     /// validation and checkpoint; 0 keeps the reference's running averages (see <see cref="BatchNormRecalibration"/>).
@@ -137,6 +139,9 @@ public sealed record TrainingOptions
 
     public AugmentationOptions Augmentation => new(Patch, RotateFlip);
 
+    /// <summary>How every case is loaded, for training and validation alike; the run record keeps it for inference.</summary>
+    public TrainingGrid Grid => new(Downsample, Standardise);
+
     /// <summary>The run record training writes: these options, resolved, and the split.</summary>
     public RunRecord Record(DatasetSplit split) => new()
     {
@@ -144,6 +149,7 @@ public sealed record TrainingOptions
         Preset = Preset.ToString().ToLowerInvariant(),
         Data = Path.GetFullPath(DataDirectory),
         Downsample = Downsample,
+        Standardise = Standardise,
         Labeled = Labeled,
         Iterations = Iterations,
         Patch = Patch,

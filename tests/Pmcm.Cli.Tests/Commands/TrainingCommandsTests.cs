@@ -112,6 +112,34 @@ public class TrainingCommandsTests
         ["--labeled", "2", "--patch", "32,32,16", "--batch", "2", "--labeled-batch", "1", "--n-filters", "2", "--val-every", "2", "--threads", "1"];
 
     [Fact]
+    public void A_standardised_run_is_recorded_resumed_only_as_such_and_predict_standardises_its_inputs()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, CliHarness.Run("synth", "--out", dir.File("data"), "--cases", "8", "--size", "32,32,32", "--test-fraction", "0.25").Exit);
+        string[] train = ["train", "--data", dir.File("data"), "--out", dir.File("run"), .. TinyRun, "--standardise"];
+        var first = CliHarness.Run([.. train, "--iterations", "2"]);
+        Assert.True(first.Exit == 0, first.Err);
+        Assert.Contains("\"standardise\": true", File.ReadAllText(Path.Combine(dir.File("run"), "run.json")));
+
+        var (exit, _, stderr) = CliHarness.Run([.. train[..^1], "--iterations", "4", "--resume"]);
+        Assert.Equal(1, exit);
+        Assert.Contains("standardise (run true, now false; continue with --standardise true)", stderr);
+
+        // A scan and the same scan at a quarter of the intensity, shifted: the same mask, voxel for voxel.
+        var image = H5Case.Read(Path.Combine(dir.File("data"), "synth_006", "mri_norm2.h5")).Image;
+        VolumeIO.Write(dir.File("scan.nii.gz"), image);
+        VolumeIO.Write(dir.File("dim.nii.gz"), new Volume(image.Shape, image.Data.Select(v => 0.25f * v - 1).ToArray(), image.Geometry));
+        foreach (var scan in new[] { "scan", "dim" })
+        {
+            var predicted = CliHarness.Run("predict", "--model", dir.File("run"), "--input", dir.File($"{scan}.nii.gz"), "--out", dir.File($"{scan}-mask.nii.gz"), "--threads", "1");
+            Assert.True(predicted.Exit == 0, predicted.Err);
+        }
+        var mask = VolumeIO.Read(dir.File("scan-mask.nii.gz")).Data;
+        Assert.Equal(mask, VolumeIO.Read(dir.File("dim-mask.nii.gz")).Data);
+        Assert.InRange(mask.Count(v => v != 0), 1, mask.Length - 1);
+    }
+
+    [Fact]
     public void A_finished_run_is_neither_overwritten_nor_resumed_with_other_settings()
     {
         using var dir = new TempDir();

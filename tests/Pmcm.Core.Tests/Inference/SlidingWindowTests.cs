@@ -144,7 +144,7 @@ public class SlidingWindowTests
         var options = new SlidingWindowOptions(new Shape3(16, 16, 16), new Shape3(8, 8, 8));
         var shrunkWindows = 0;
 
-        var result = SlidingWindow.Predict(scan, 2, options, (w, n, output) =>
+        var result = SlidingWindow.Predict(scan, new TrainingGrid(2), options, (w, n, output) =>
         {
             shrunkWindows += n;
             w.CopyTo(output);
@@ -168,7 +168,7 @@ public class SlidingWindowTests
         var scan = new Volume(shape, RandomImage(shape, 4));
         var options = new SlidingWindowOptions(new Shape3(8, 8, 6), new Shape3(3, 3, 2));
         var plain = SlidingWindow.Predict(scan.Data, shape, options, (w, n, output) => w.CopyTo(output));
-        var viaScan = SlidingWindow.Predict(scan, 1, options, (w, n, output) => w.CopyTo(output));
+        var viaScan = SlidingWindow.Predict(scan, TrainingGrid.Stored, options, (w, n, output) => w.CopyTo(output));
         Assert.Equal(plain.Probability, viaScan.Probability);
         Assert.Equal(plain.Windows, viaScan.Windows);
     }

@@ -33,7 +33,7 @@ public class CommittedModelsTests
         Assert.Equal((result.Method, result.Seed, result.LabeledCases), (loaded.Record!.Method, loaded.Record.Seed, loaded.Record.Labeled));
         Assert.Equal(TrainingOptions.DefaultMaxGradientNorm, loaded.Record.MaxGradientNorm); // trained as `pmcm train` now trains
         using var cache = new TempDir();
-        var data = TrainingData.Open(SharedData.Require(Path.Combine("data", "la")), cache.Path, loaded.Downsample);
+        var data = TrainingData.Open(SharedData.Require(Path.Combine("data", "la")), cache.Path, loaded.Grid);
         var scored = Evaluator.For(loaded, CPU).Score(data.LoadLabeled(result.Cases[0]));
         // Thread counts reorder float sums, which can move a few boundary voxels: Dice agrees to 1e-3, not bit for bit.
         Assert.Equal(result.Scores[0].Dice, scored.Scores.Dice, 1e-3);
