@@ -47,12 +47,12 @@ public sealed class InferenceArguments
         var device = TorchRuntime.ResolveDevice(parse.GetValue(Device)!);
         TorchRuntime.SetThreads(parse.GetValue(Threads));
         NativeHeap.RetainFreedMemory();
-        var model = ModelSource.Load(parse.GetValue(Model)!, new ModelSourceOptions(ParseShape(parse.GetValue(Patch)), ParseShape(parse.GetValue(Stride))));
+        var model = ModelSource.Load(parse.GetValue(Model)!, new ModelSourceOptions(ParseShape(parse.GetValue(Patch), Patch.Name), ParseShape(parse.GetValue(Stride), Stride.Name)));
         var window = new SlidingWindowOptions(model.Patch, model.Stride, windowsPerBatch,
             parse.GetValue(Gaussian) ? WindowWeighting.Gaussian : WindowWeighting.Uniform);
         var options = new InferenceOptions(window, parse.GetValue(Tta), parse.GetValue(BothDecoders), parse.GetValue(Lcc), precision);
         return (new SlidingWindowInferer(model.Net, device, options), model);
     }
 
-    private static Shape3? ParseShape(string? text) => text is null ? null : Shape3.Parse(text);
+    private static Shape3? ParseShape(string? text, string option) => text is null ? null : Shape3.Parse(text, option);
 }

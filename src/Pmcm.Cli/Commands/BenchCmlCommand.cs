@@ -29,7 +29,7 @@ public static class BenchCmlCommand
         var command = new Command("cml", "Time CML's forward + backward, fused kernels against the libtorch composition") { batch, patch, runs, threads, json };
         command.SetAction(parse => CliRunner.Guard(() =>
         {
-            var shape = Shape3.Parse(parse.GetValue(patch)!);
+            var shape = Shape3.Parse(parse.GetValue(patch)!, patch.Name);
             var b = parse.GetValue(batch);
             if (b < 1) throw new PmcmException($"--batch must be at least 1, got {b}");
             var count = parse.GetValue(runs);

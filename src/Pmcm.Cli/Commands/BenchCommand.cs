@@ -49,7 +49,7 @@ public static class BenchCommand
         };
         command.SetAction(parse => CliRunner.Guard(() =>
         {
-            var shape = Shape3.Parse(parse.GetValue(size)!);
+            var shape = Shape3.Parse(parse.GetValue(size)!, size.Name);
             var count = parse.GetValue(runs);
             if (count < 1) throw new Pmcm.Core.PmcmException($"--runs must be at least 1, got {count}");
             var perBatch = ParsePositiveList(parse.GetValue(batches)!, "--batches");
@@ -63,8 +63,8 @@ public static class BenchCommand
             var random = new Random(1);
             for (var i = 0; i < image.Length; i++) image[i] = (float)random.NextDouble();
             var la = SlidingWindowOptions.LeftAtrium;
-            var windowPatch = parse.GetValue(patch) is { } patchText ? Shape3.Parse(patchText) : la.Patch;
-            var windowStride = parse.GetValue(stride) is { } strideText ? Shape3.Parse(strideText) : la.Stride;
+            var windowPatch = parse.GetValue(patch) is { } patchText ? Shape3.Parse(patchText, patch.Name) : la.Patch;
+            var windowStride = parse.GetValue(stride) is { } strideText ? Shape3.Parse(strideText, stride.Name) : la.Stride;
             var window = la with { Patch = windowPatch, Stride = windowStride.AtMost(windowPatch) };
 
             var results = new List<(Precision Precision, int Batch, double Seconds, double CpuSeconds, int Windows)>();
@@ -132,7 +132,7 @@ public static class BenchCommand
         var command = new Command("edt", "Time the Euclidean distance transform, the SDF and HD95 + ASD on two blob masks") { size, runs, json };
         command.SetAction(parse => CliRunner.Guard(() =>
         {
-            var shape = Shape3.Parse(parse.GetValue(size)!);
+            var shape = Shape3.Parse(parse.GetValue(size)!, size.Name);
             var count = parse.GetValue(runs);
             if (count < 1) throw new Pmcm.Core.PmcmException($"--runs must be at least 1, got {count}");
             var prediction = Blob(shape, shift: 0, seed: 1);

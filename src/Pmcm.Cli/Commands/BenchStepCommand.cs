@@ -39,7 +39,7 @@ public static class BenchStepCommand
         var command = new Command("step", "Time one PMCM training step and the network's forward + backward alone (wall and CPU seconds)") { nFilters, batch, patch, runs, threads, losses, cml, precision, json };
         command.SetAction(parse => CliRunner.Guard(() =>
         {
-            var shape = Shape3.Parse(parse.GetValue(patch)!);
+            var shape = Shape3.Parse(parse.GetValue(patch)!, patch.Name);
             if (shape.X % 16 != 0 || shape.Y % 16 != 0 || shape.Z % 16 != 0) throw new PmcmException($"--patch {shape}: every side must be a multiple of 16");
             var b = parse.GetValue(batch);
             if (b < 2) throw new PmcmException("--batch must be at least 2 (one labeled, one unlabeled)");

@@ -28,7 +28,7 @@ public static class SynthCommand
             var options = defaults with
             {
                 Cases = parse.GetValue(cases),
-                Size = Shape3.Parse(parse.GetValue(size)!),
+                Size = Shape3.Parse(parse.GetValue(size)!, size.Name),
                 Seed = parse.GetValue(seed),
                 TestFraction = parse.GetValue(testFraction),
             };

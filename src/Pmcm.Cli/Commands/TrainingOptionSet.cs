@@ -48,7 +48,7 @@ public sealed class TrainingOptionSet(string outDescription)
         return defaults with
         {
             Iterations = parse.GetValue(iterations) ?? defaults.Iterations,
-            Patch = parse.GetValue(patch) is { } p ? Shape3.Parse(p) : defaults.Patch,
+            Patch = parse.GetValue(patch) is { } p ? Shape3.Parse(p, patch.Name) : defaults.Patch,
             BatchSize = parse.GetValue(batch) ?? defaults.BatchSize,
             LabeledBatchSize = parse.GetValue(labeledBatch) ?? defaults.LabeledBatchSize,
             NFilters = parse.GetValue(filters) ?? defaults.NFilters,

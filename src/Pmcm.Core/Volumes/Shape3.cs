@@ -18,13 +18,13 @@ public readonly record struct Shape3(int X, int Y, int Z)
 
     public override string ToString() => $"{X}×{Y}×{Z}";
 
-    /// <summary>Parses "X,Y,Z" (also accepts 'x' as separator).</summary>
-    public static Shape3 Parse(string text)
+    /// <summary>Parses "X,Y,Z" (also accepts 'x' as separator); an error names <paramref name="option"/> when given.</summary>
+    public static Shape3 Parse(string text, string? option = null)
     {
         var parts = text.Split([',', 'x', '×'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (parts.Length != 3 || !int.TryParse(parts[0], out var x) || !int.TryParse(parts[1], out var y) || !int.TryParse(parts[2], out var z)
             || x <= 0 || y <= 0 || z <= 0)
-            throw new PmcmException($"'{text}' is not a size: expected three positive integers X,Y,Z");
+            throw new PmcmException($"{(option is null ? "" : option + " ")}'{text}' is not a size: expected three positive integers X,Y,Z");
         return new Shape3(x, y, z);
     }
 }

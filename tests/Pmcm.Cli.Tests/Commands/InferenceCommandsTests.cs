@@ -293,6 +293,11 @@ public sealed class InferenceCommandsTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Single(stderr.Trim().Split('\n'));
         Assert.Contains("multiple of 16", stderr);
+
+        (exit, _, stderr) = CliHarness.Run("predict", "--model", WriteCheckpoint(), "--input", scan, "--out", _temp.File("m.nii"), "--stride", "8,8");
+        Assert.Equal(1, exit);
+        Assert.Single(stderr.Trim().Split('\n'));
+        Assert.Contains("--stride '8,8' is not a size", stderr);
     }
 
     private string WriteDataset(out long[] labelCounts)

@@ -49,6 +49,14 @@ public class TrainingCommandsTests
         (exit, _, stderr) = CliHarness.Run("train", "--data", dir.Path, "--out", dir.File("run"), "--clip-grad-norm", "-1");
         Assert.Equal(1, exit);
         Assert.Contains("--clip-grad-norm -1 must be 0 (off) or a positive number", stderr);
+
+        // A malformed size names its option, in every command that takes one.
+        (exit, _, stderr) = CliHarness.Run("train", "--data", dir.Path, "--out", dir.File("run"), "--patch", "abc");
+        Assert.Equal(1, exit);
+        Assert.Contains("--patch 'abc' is not a size", stderr);
+        (exit, _, stderr) = CliHarness.Run("synth", "--out", dir.File("data"), "--size", "0,4,4");
+        Assert.Equal(1, exit);
+        Assert.Contains("--size '0,4,4' is not a size", stderr);
     }
 
     [Theory]
