@@ -14,6 +14,7 @@ public static class PmcmCli
                      InfoCommand.Create(),
                      CheckReferenceCommand.Create(),
                      ExperimentCommand.Create(),
+                     CompareCommand.Create(),
                      ConvertCommand.Create(),
                      SdfCommand.Create(),
                      MetricsCommand.Create(),

@@ -150,9 +150,9 @@ public static class ExperimentMarkdown
         foreach (var c in report.Comparisons)
         {
             var labeled = report.Rows.First(r => r.Method == c.Method && r.Labeled == c.Labeled).LabeledCases;
-            md.Append(CultureInfo.InvariantCulture, $"| {c.Method} | {c.Baseline} | {labeled} | {c.Dice.Count} ({c.Cases} × {c.Seeds}) | {Ci(c.Dice, 100, 2)} | ");
-            md.Append(c.Hd95 is { } d ? Ci(d, 1, 2) : "n/a").Append(" | ").Append(Ratio(c.Hd95Ratio)).Append(" | ");
-            md.Append(Ratio(c.Hd95RatioBothFound)).Append(CultureInfo.InvariantCulture, $" ({c.PairsBothFound}) | ");
+            md.Append(CultureInfo.InvariantCulture, $"| {c.Method} | {c.Baseline} | {labeled} | {c.Dice.Count} ({c.Cases} × {c.Seeds}) | {IntervalText.Difference(c.Dice, 100, 2)} | ");
+            md.Append(c.Hd95 is { } d ? IntervalText.Difference(d, 1, 2) : "n/a").Append(" | ").Append(IntervalText.Ratio(c.Hd95Ratio)).Append(" | ");
+            md.Append(IntervalText.Ratio(c.Hd95RatioBothFound)).Append(CultureInfo.InvariantCulture, $" ({c.PairsBothFound}) | ");
             md.Append(report.GapClosed(c) is { } gap ? F(100 * gap, 0) + " %" : "").Append(" |\n");
         }
     }
@@ -223,18 +223,10 @@ public static class ExperimentMarkdown
         return longest;
     }
 
-    private static string Ratio(BootstrapInterval? ratio) => ratio is { } q ? $"{F(q.Estimate, 2)} [{F(q.Low, 2)}, {F(q.High, 2)}]" : "n/a";
-
     // A time that covers only the session that finished the run is a lower bound of the run's.
     private static string Minutes(double minutes, bool wholeRun) => (wholeRun ? "" : "≥ ") + F(minutes, 1);
 
     private static string Pm(SeedStatistic s, double factor) => $"{F(factor * s.Mean, 2)} ± {F(factor * s.Std, 2)}";
-
-    // A difference with its interval, signed: "+1.25 [-0.40, +2.90]".
-    private static string Ci(BootstrapInterval i, double factor, int digits) =>
-        $"{Signed(factor * i.Estimate, digits)} [{Signed(factor * i.Low, digits)}, {Signed(factor * i.High, digits)}]";
-
-    private static string Signed(double v, int digits) => (v > 0 ? "+" : "") + F(v, digits);
 
     private static string F(double v, int digits) => double.IsNaN(v) ? "n/a" : v.ToString("F" + digits, CultureInfo.InvariantCulture);
 

@@ -123,7 +123,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
             split.Validation, scores, seconds, summary.BestIteration);
     }
 
-    private static ExperimentResult Read(string path)
+    internal static ExperimentResult Read(string path)
     {
         try
         {

@@ -42,13 +42,19 @@ public sealed record PairedComparison(
         var rows = cells.GroupBy(c => (c.Result.Method, c.Result.Labeled)).Select(g => g.Key).ToList();
         var pairs = rows.Where(r => r.Method != Supervised).Select(r => (r.Method, Baseline: Supervised, r.Labeled))
             .Concat(rows.Where(r => Ablations.Contains(r.Method)).Select(r => (Method: Pmcm, Baseline: r.Method, r.Labeled)));
-        return pairs.Select(p => Compare(cells, p.Method, p.Baseline, p.Labeled, bootstrap)).OfType<PairedComparison>().ToList();
+        return pairs.Select(p => Between(p.Method, Results(cells, p.Method, p.Labeled), p.Baseline, Results(cells, p.Baseline, p.Labeled), p.Labeled, bootstrap))
+            .OfType<PairedComparison>().ToList();
     }
 
-    private static PairedComparison? Compare(IReadOnlyList<FinishedCell> cells, string method, string baseline, string labeled, PairedBootstrap bootstrap)
+    /// <summary>
+    /// The runs of one row against those of another, paired by seed and validation case, wherever the runs come from
+    /// (two rows of one grid, or rows of two grids, as <c>pmcm compare</c> pairs them); null with no common pair.
+    /// </summary>
+    public static PairedComparison? Between(string method, IEnumerable<ExperimentResult> mineRuns, string baseline, IEnumerable<ExperimentResult> theirRuns,
+        string labeled, PairedBootstrap bootstrap)
     {
-        var mine = Scores(cells, method, labeled);
-        var theirs = Scores(cells, baseline, labeled);
+        var mine = Scores(mineRuns);
+        var theirs = Scores(theirRuns);
         // Sorted, so the bootstrap sees the pairs in one order whatever order the files listed them in.
         var matched = mine.Keys.Where(theirs.ContainsKey).OrderBy(k => k.Seed).ThenBy(k => k.Case, StringComparer.Ordinal).Select(k => (Key: k, A: mine[k], B: theirs[k])).ToList();
         if (matched.Count == 0) return null;
@@ -71,13 +77,16 @@ public sealed record PairedComparison(
     private static List<string> CasesOf(IEnumerable<((int Seed, string Case) Key, SegmentationScores A, SegmentationScores B)> pairs) =>
         pairs.Select(p => p.Key.Case).ToList();
 
+    private static IEnumerable<ExperimentResult> Results(IReadOnlyList<FinishedCell> cells, string method, string labeled) =>
+        cells.Where(c => c.Result.Method == method && c.Result.Labeled == labeled).Select(c => c.Result);
+
     // One row's per-case scores keyed by (seed, case).
-    private static Dictionary<(int Seed, string Case), SegmentationScores> Scores(IReadOnlyList<FinishedCell> cells, string method, string labeled)
+    private static Dictionary<(int Seed, string Case), SegmentationScores> Scores(IEnumerable<ExperimentResult> runs)
     {
         var scores = new Dictionary<(int, string), SegmentationScores>();
-        foreach (var c in cells.Where(c => c.Result.Method == method && c.Result.Labeled == labeled))
-            for (var i = 0; i < c.Result.Cases.Count; i++)
-                scores[(c.Result.Seed, c.Result.Cases[i])] = c.Result.Scores[i];
+        foreach (var run in runs)
+            for (var i = 0; i < run.Cases.Count; i++)
+                scores[(run.Seed, run.Cases[i])] = run.Scores[i];
         return scores;
     }
 }

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Pmcm.Core.Metrics;
+using Pmcm.Core.Runs;
+using Pmcm.Core.Volumes;
+using Pmcm.Learning.Experiments;
+
+namespace Pmcm.Cli.Tests.Commands;
+
+/// <summary>`pmcm compare` on hand-made grid folders (result.json and run.json per cell; nothing trained).</summary>
+[Collection("Console")]
+public sealed class CompareCommandTests : IDisposable
+{
+    private readonly TempDir _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    // A finished cell with two validation cases, a and b (Jaccard = Dice, ASD = HD95 / 2).
+    private void Cell(string grid, string method, int seed, bool standardise, (double Dice, double Hd95) a, (double Dice, double Hd95) b)
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(_temp.Path, grid, $"{method}-labeled8-seed{seed}")).FullName;
+        var scores = new[] { a, b }.Select(c => new SegmentationScores(c.Dice, c.Dice, c.Hd95, c.Hd95 / 2, false, false)).ToList();
+        var result = new ExperimentResult(method, "8", seed, 8, ["a", "b"], scores, 60, 3000);
+        File.WriteAllText(Path.Combine(folder, ExperimentRunner.ResultFile), JsonSerializer.Serialize(result));
+        new RunRecord { Method = method, Iterations = 3000, Seed = seed, NFilters = 8, Classes = 2, Patch = new Shape3(48, 48, 32), Stride = new Shape3(18, 18, 4), Standardise = standardise }
+            .Write(new RunFiles(folder).Record);
+    }
+
+    private void TwoGrids()
+    {
+        Cell("variant", "pmcm", 1, true, (0.8, 4), (0.6, 6));
+        Cell("variant", "pmcm", 2, true, (0.7, 5), (0.5, 5));
+        Cell("main", "supervised", 1, false, (0.6, 8), (0.6, 6));
+        Cell("main", "supervised", 2, false, (0.5, 10), (0.3, 10));
+        Cell("main", "supervised", 3, false, (0.9, 1), (0.9, 1));
+    }
+
+    [Fact]
+    public void Pairs_a_row_of_one_grid_with_a_row_of_another_by_seed_and_case_and_names_the_settings_that_differ()
+    {
+        TwoGrids();
+        var (exit, stdout, stderr) = CliHarness.Run("compare", "--grid", _temp.File("variant"), "--row", "pmcm:8",
+            "--baseline-grid", _temp.File("main"), "--baseline-row", "supervised:8", "--json");
+        Assert.True(exit == 0, stderr);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        // Seed 3 has no partner. Pairs (seed, case): Dice differences 0.2, 0, 0.2, 0.2 → mean 0.15; HD95 −4, 0, −5, −5 → −3.5;
+        // HD95 ratio of means 5 / 8.5.
+        Assert.Equal(2, json.GetProperty("paired_seeds").GetInt32());
+        Assert.Equal(2, json.GetProperty("cases").GetInt32());
+        Assert.Equal(0.15, json.GetProperty("dice").GetProperty("estimate").GetDouble(), 12);
+        Assert.Equal(-3.5, json.GetProperty("hd95").GetProperty("estimate").GetDouble(), 12);
+        Assert.Equal(5 / 8.5, json.GetProperty("hd95_ratio").GetProperty("estimate").GetDouble(), 12);
+        var dice = json.GetProperty("dice");
+        Assert.InRange(0.15, dice.GetProperty("low").GetDouble(), dice.GetProperty("high").GetDouble());
+        Assert.Equal(["true", "false"], json.GetProperty("settings_differ").GetProperty("standardise").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal([1, 2, 3], json.GetProperty("baseline").GetProperty("seeds").EnumerateArray().Select(e => e.GetInt32()));
+
+        (exit, stdout, stderr) = CliHarness.Run("compare", "--grid", _temp.File("variant"), "--row", "pmcm:8",
+            "--baseline-grid", _temp.File("main"), "--baseline-row", "supervised:8");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("paired over 2 seeds × 2 validation cases", stdout);
+        Assert.Contains("settings differ: standardise true against false", stdout);
+        Assert.Contains("+15.00 [", stdout);
+    }
+
+    [Fact]
+    public void Given_seeds_limit_the_pairs_and_a_missing_row_or_no_common_pair_is_a_one_line_error()
+    {
+        TwoGrids();
+        var (exit, stdout, stderr) = CliHarness.Run("compare", "--grid", _temp.File("variant"), "--row", "pmcm:8",
+            "--baseline-grid", _temp.File("main"), "--baseline-row", "supervised:8", "--seeds", "2", "--json");
+        Assert.True(exit == 0, stderr);
+        // Seed 2 only: differences 0.2 and 0.2.
+        Assert.Equal(0.2, JsonDocument.Parse(stdout).RootElement.GetProperty("dice").GetProperty("estimate").GetDouble(), 12);
+
+        (exit, _, stderr) = CliHarness.Run("compare", "--grid", _temp.File("main"), "--row", "mcnet:8", "--baseline-row", "supervised:8");
+        Assert.Equal(1, exit);
+        Assert.Contains("row mcnet:8 has no finished cell", stderr);
+        Assert.Contains("mcnet-labeled8-seed", stderr);
+
+        (exit, _, stderr) = CliHarness.Run("compare", "--grid", _temp.File("variant"), "--row", "pmcm:8",
+            "--baseline-grid", _temp.File("main"), "--baseline-row", "supervised:8", "--seeds", "3");
+        Assert.Equal(1, exit);
+        Assert.Contains("has no finished cell", stderr);
+
+        (exit, _, stderr) = CliHarness.Run("compare", "--grid", _temp.File("main"), "--row", "supervised:8,pmcm:8", "--baseline-row", "supervised:8");
+        Assert.Equal(1, exit);
+        Assert.Contains("--row 'supervised:8,pmcm:8': give one row", stderr);
+    }
+}
