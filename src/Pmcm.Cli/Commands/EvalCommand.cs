@@ -81,6 +81,7 @@ public static class EvalCommand
                 {
                     ["model"] = model.WeightsPath,
                     ["downsample"] = model.Downsample,
+                    ["standardise"] = model.Grid.Standardise,
                     ["grid_spacing"] = spacing!,
                 };
                 foreach (var (key, value) in metrics.Json()) result[key] = value;
@@ -91,7 +92,7 @@ public static class EvalCommand
             Ui.Out().Write(metrics.Table(caption: "HD95/ASD in voxels of the scored grid"));
             // Plain lines, so that long paths are never wrapped into something that cannot be copied.
             Console.WriteLine($"model: {model.WeightsPath}");
-            Console.WriteLine($"scored on the training grid: downsample {model.Downsample}, voxel spacing {Spacing(spacing!)} (in the input's units)");
+            Console.WriteLine($"scored on the training grid: downsample {model.Downsample}{(model.Grid.Standardise ? ", every image z-scored" : "")}, voxel spacing {Spacing(spacing!)} (in the input's units)");
             if (csvError is null) Console.WriteLine($"per-case scores written to {csvPath}");
             if (saveFolder is not null) Console.WriteLine($"predictions written to {Path.GetFullPath(saveFolder)}");
             if (html is not null) Console.WriteLine($"report written to {html.Page}");
@@ -114,7 +115,7 @@ public static class EvalCommand
         yield return ("model", Path.GetFullPath(model.WeightsPath));
         yield return ("data", Path.GetFullPath(dataFolder));
         yield return ("case list", listPath ?? "default (test.list, else every case)");
-        yield return ("grid", $"the run's training grid (downsample {model.Downsample})");
+        yield return ("grid", $"the run's training grid (downsample {model.Downsample}{(model.Grid.Standardise ? ", every image z-scored" : "")})");
         yield return ("cases", cases.ToString(CultureInfo.InvariantCulture));
         yield return ("window", $"patch {model.Patch}, stride {model.Stride}, {(parse.GetValue(inference.Gaussian) ? "Gaussian" : "uniform")} blending");
         yield return ("test-time augmentation", parse.GetValue(inference.Tta) ? "mirrored X, Y, Z" : "off");

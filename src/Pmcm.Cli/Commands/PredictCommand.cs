@@ -4,6 +4,7 @@ using System.Text.Json;
 using Pmcm.Cli.Rendering;
 using Pmcm.Core;
 using Pmcm.Core.Data;
+using Pmcm.Core.Inference;
 using Pmcm.Core.IO;
 using Pmcm.Core.Volumes;
 using Pmcm.Learning;
@@ -46,7 +47,7 @@ public static class PredictCommand
                         NonFiniteVoxels.Replace(scan, replacement);
                     }
                     NonFiniteVoxels.ThrowIfAny(scan, scanPath, "pass --replace-nonfinite VALUE to segment it anyway");
-                    var (mask, windows) = Segment(inferer, scan, model.Grid);
+                    var (mask, windows) = Segment(inferer, scan, model.Grid, scanPath);
                     VolumeIO.Write(maskPath, MaskVolume.From(mask, scan));
                     if (overlayPath is not null) OverlayRenderer.Write(overlayPath, scan, mask);
                     written.Add(new Dictionary<string, object?>
@@ -64,7 +65,7 @@ public static class PredictCommand
 
             if (parse.GetValue(json))
             {
-                Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["model"] = model.WeightsPath, ["downsample"] = model.Downsample, ["scans"] = written }, Ui.Json));
+                Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["model"] = model.WeightsPath, ["downsample"] = model.Downsample, ["standardise"] = model.Grid.Standardise, ["scans"] = written }, Ui.Json));
                 return 0;
             }
             var table = new Table().AddColumn("input").AddColumn("mask").AddColumn(new TableColumn("foreground voxels").RightAligned()).AddColumn(new TableColumn("windows").RightAligned());
@@ -80,9 +81,18 @@ public static class PredictCommand
 
     // Only the mask leaves: the float probability map (as large as the scan) is garbage, and the network's working
     // memory is handed back to the system, before the mask is written.
-    private static (byte[] Mask, int Windows) Segment(SlidingWindowInferer inferer, Volume scan, TrainingGrid grid)
+    private static (byte[] Mask, int Windows) Segment(SlidingWindowInferer inferer, Volume scan, TrainingGrid grid, string scanPath)
     {
-        var result = inferer.Segment(scan, grid);
+        SlidingWindowResult result;
+        try
+        {
+            result = inferer.Segment(scan, grid);
+        }
+        catch (PmcmException e)
+        {
+            // A scan the run's grid cannot take (a constant image cannot be standardised): say which.
+            throw new PmcmException($"{scanPath}: {e.Message}");
+        }
         NativeHeap.ReleaseFreeMemory();
         return (result.Mask, result.Windows);
     }

@@ -9,7 +9,7 @@ public sealed record LabeledCase(string Name, Volume Image, byte[] Label)
     /// <summary>Reads a case's HDF5 file and brings it onto the grid a run trained on.</summary>
     public static LabeledCase Load(string name, string path, TrainingGrid grid)
     {
-        var c = grid.Apply(H5Case.Read(path));
+        var c = grid.Load(path);
         if (c.Label is null) throw new PmcmException($"{path}: case has no '{H5Case.LabelName}' dataset to score against");
         return new LabeledCase(name, c.Image, Binary(c.Label));
     }

@@ -83,7 +83,7 @@ public sealed class TrainingData
     public Sample LoadSample(string name, bool labeled)
     {
         var path = CasePath(name);
-        var c = grid.Apply(H5Case.Read(path));
+        var c = grid.Load(path);
         if (labeled && c.Label is null) throw new PmcmException($"{path}: labeled case has no '{H5Case.LabelName}' dataset");
         var label = labeled ? LabeledCase.Binary(c.Label!) : null;
         var sdf = labeled ? (c.Sdf?.Data ?? CachedSdf(name, c.Label!)) : null;

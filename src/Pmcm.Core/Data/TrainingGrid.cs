@@ -22,6 +22,20 @@ public sealed record TrainingGrid(int Downsample = 1, bool Standardise = false)
     /// <summary>Cases as stored.</summary>
     public static TrainingGrid Stored { get; } = new();
 
+    /// <summary>Reads a case's HDF5 file onto this grid; an image that cannot be standardised is an error naming the file.</summary>
+    public H5Case Load(string path)
+    {
+        var c = H5Case.Read(path);
+        try
+        {
+            return Apply(c);
+        }
+        catch (PmcmException e)
+        {
+            throw new PmcmException($"{path}: {e.Message}");
+        }
+    }
+
     /// <summary>The case on this grid: image shrunk (and standardised), label shrunk, SDF dropped if shrunk.</summary>
     public H5Case Apply(H5Case c)
     {

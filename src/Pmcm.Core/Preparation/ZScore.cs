@@ -23,6 +23,7 @@ public static class ZScore
     public static Volume Apply(Volume volume)
     {
         var (mean, std) = Statistics(volume.Data);
+        if (!double.IsFinite(mean) || !double.IsFinite(std)) throw new PmcmException("the image holds NaN or infinite values; it cannot be standardised");
         if (!(std > 0)) throw new PmcmException($"the image is constant ({mean}); it cannot be standardised");
         var data = new float[volume.Data.Length];
         for (var i = 0; i < data.Length; i++) data[i] = (float)((volume.Data[i] - mean) / std);

@@ -166,6 +166,32 @@ public sealed class InferenceCommandsTests : IDisposable
     }
 
     [Fact]
+    public void AStandardisedRunSaysSoAndNamesAScanThatCannotBeStandardised()
+    {
+        var data = WriteDataset(out _);
+        var run = WriteRun("""{"n_filters": 2, "classes": 2, "patch": [16, 16, 16], "stride_xy": 8, "stride_z": 8, "standardise": true}""");
+        var (exit, stdout, stderr) = CliHarness.Run("eval", "--model", run, "--data", data, "--list", "test.list", "--json", "--csv", _temp.File("scores.csv"));
+        Assert.True(exit == 0, stderr);
+        using (var json = JsonDocument.Parse(stdout)) Assert.True(json.RootElement.GetProperty("standardise").GetBoolean());
+
+        // A constant image has no spread to divide by: the error names the file, and nothing is written.
+        var flat = Path.Combine(data, "case_a", "mri_norm2.h5");
+        new H5Case(new Volume(Shape, new float[Shape.Count]), H5Case.Read(flat).Label).Write(flat);
+        (exit, _, stderr) = CliHarness.Run("eval", "--model", run, "--data", data, "--list", "test.list", "--csv", _temp.File("flat.csv"));
+        Assert.Equal(1, exit);
+        Assert.Contains($"{flat}: the image is constant", stderr);
+        Assert.False(File.Exists(_temp.File("flat.csv")));
+
+        var scan = _temp.File("flat.nii.gz");
+        VolumeIO.Write(scan, new Volume(Shape, new float[Shape.Count]));
+        (exit, _, stderr) = CliHarness.Run("predict", "--model", run, "--input", scan, "--out", _temp.File("flat-mask.nii.gz"));
+        Assert.Equal(1, exit);
+        Assert.Contains("flat.nii.gz", stderr);
+        Assert.Contains("the image is constant", stderr);
+        Assert.False(File.Exists(_temp.File("flat-mask.nii.gz")));
+    }
+
+    [Fact]
     public void PredictWithARunTrainedOnShrunkVolumesWritesAMaskOnTheScanGrid()
     {
         var shape = new Shape3(35, 33, 37);
