@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Pmcm.Core;
 using Pmcm.Core.Runs;
 
@@ -35,7 +36,7 @@ public sealed record GridRowResults(string Folder, ExperimentGridRow Row, IReadO
         if (Record is null || other.Record is null) return [];
         var (mine, theirs) = (Record.ToJson(), other.Record.ToJson());
         return mine.Select(p => p.Key).Union(theirs.Select(p => p.Key)).Where(k => !CellSettings.Contains(k)).Order(StringComparer.Ordinal)
-            .Where(k => !System.Text.Json.Nodes.JsonNode.DeepEquals(mine[k], theirs[k]))
+            .Where(k => !JsonNode.DeepEquals(mine[k], theirs[k]))
             .Select(k => (k, mine[k]?.ToJsonString() ?? "unset", theirs[k]?.ToJsonString() ?? "unset"))
             .ToList();
     }
