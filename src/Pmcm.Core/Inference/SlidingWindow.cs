@@ -51,8 +51,8 @@ public static class SlidingWindow
     public static SlidingWindowResult Predict(Volume scan, TrainingGrid grid, SlidingWindowOptions options, WindowBatchPredictor predict)
     {
         var image = grid.Image(scan);
-        if (grid.Downsample == 1) return Predict(image.Data, image.Shape, options, predict);
         var coarse = Predict(image.Data, image.Shape, options, predict);
+        if (grid.Downsample == 1) return coarse;
         var probability = Resampling.Enlarge(new Volume(image.Shape, coarse.Probability), grid.Downsample, scan.Shape);
         return new SlidingWindowResult(scan.Shape, probability, Threshold(probability, options.Threshold), coarse.Windows);
     }
