@@ -60,7 +60,7 @@ for seed in 1 2 3; do
   # Is PMCM's gain at 8 labels robustness to the intensity scale (standardised baseline and PMCM-8), and does a
   # slower ramp keep the gain on RSZY without the cost on the ordinary cases?
   [ "$seed" = 1 ] && cells+=("standardise:supervised:8:1" "standardise:pmcm:8:1" "ramp-reference:pmcm:8:1"
-                             "standardise:supervised:8:2" "standardise:supervised:8:3")
+                             "standardise:supervised:8:2" "standardise:supervised:8:3" "standardise:pmcm:8:2" "standardise:pmcm:8:3")
 done
 for seed in 2 3; do cells+=("equal-time:supervised:8:$seed"); done
 for seed in 2 3; do cells+=("clip:pmcm-supervised-terms:8:$seed"); done
