@@ -26,8 +26,8 @@ export PMCM_DEBUG=1   # a run that dies leaves its stack trace in <cell>.out
 # with the corrected PML cross-entropy; `standardise` is the clipped grid with every image z-scored again after
 # loading, because the LA files were z-scored over the whole scan before cropping and RSZY, the validation case
 # only PMCM segments, has its atrium at a quarter of the labeled cases' intensity; `ramp-reference` is the clipped
-# grid with the reference's absolute ramp-up (full unsupervised weight at iteration 6000, so 0.29 of it at 1500
-# and 1 only after the run), because `pmcm-supervised-terms` showed the unsupervised terms costing Dice and HD95
+# grid with the reference's absolute ramp-up (full unsupervised weight at iteration 6000, so 0.05 of it at 1500
+# and 0.25 at the run's end), because `pmcm-supervised-terms` showed the unsupervised terms costing Dice and HD95
 # on the seven ordinary validation cases.
 declare -A grid_out=([main]=$repo/runs/la-grid [poly]=$repo/runs/la-diag-poly [equal-time]=$repo/runs/la-grid-equal-time
                      [pml-ce]=$repo/runs/la-grid-pml-ce [clip]=$repo/runs/la-grid-clip
