@@ -45,7 +45,15 @@ public static class CompareCommand
 
     private static ExperimentGridRow ParseRow(string text, string option)
     {
-        var rows = ExperimentGridRow.ParseList(text);
+        IReadOnlyList<ExperimentGridRow> rows;
+        try
+        {
+            rows = ExperimentGridRow.ParseList(text);
+        }
+        catch (PmcmException e)
+        {
+            throw new PmcmException($"{option}: {e.Message}");
+        }
         return rows.Count == 1 ? rows[0] : throw new PmcmException($"{option} '{text}': give one row, method:labeled");
     }
 

@@ -123,7 +123,8 @@ public sealed class ExperimentRunner(ExperimentOptions options)
             split.Validation, scores, seconds, summary.BestIteration);
     }
 
-    internal static ExperimentResult Read(string path)
+    /// <param name="advice">What the user can do about an unreadable file, appended to the error.</param>
+    internal static ExperimentResult Read(string path, string advice = "delete it to run that cell again")
     {
         try
         {
@@ -131,7 +132,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         }
         catch (JsonException e)
         {
-            throw new PmcmException($"{path}: unreadable result ({e.Message}); delete it to run that cell again");
+            throw new PmcmException($"{path}: unreadable result ({e.Message}); {advice}");
         }
     }
 

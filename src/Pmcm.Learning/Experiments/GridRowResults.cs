@@ -23,7 +23,7 @@ public sealed record GridRowResults(string Folder, ExperimentGridRow Row, IReadO
         var finished = cells.Where(c => File.Exists(ResultPath(folder, c))).ToList();
         if (finished.Count == 0)
             throw new PmcmException($"{folder}: row {row} has no finished cell (looked for {string.Join(", ", cells.Select(c => Path.Combine(c.Name, ExperimentRunner.ResultFile)))})");
-        var runs = finished.Select(c => ExperimentRunner.Read(ResultPath(folder, c))).ToList();
+        var runs = finished.Select(c => ExperimentRunner.Read(ResultPath(folder, c), "delete it and run `pmcm experiment` on that grid to redo the cell")).ToList();
         var first = Path.Combine(folder, finished[0].Name);
         var files = new RunFiles(first);
         var record = File.Exists(files.Record) || File.Exists(files.LegacyConfig) ? RunRecord.ReadFolder(first) : null;

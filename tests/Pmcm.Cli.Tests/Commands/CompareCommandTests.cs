@@ -85,5 +85,16 @@ public sealed class CompareCommandTests : IDisposable
         (exit, _, stderr) = CliHarness.Run("compare", "--grid", _temp.File("main"), "--row", "supervised:8,pmcm:8", "--baseline-row", "supervised:8");
         Assert.Equal(1, exit);
         Assert.Contains("--row 'supervised:8,pmcm:8': give one row", stderr);
+
+        (exit, _, stderr) = CliHarness.Run("compare", "--grid", _temp.File("main"), "--row", "supervised:8", "--baseline-row", "unet:8");
+        Assert.Equal(1, exit);
+        Assert.Contains("--baseline-row: unknown method 'unet'", stderr);
+
+        var result = Path.Combine(_temp.File("main"), "supervised-labeled8-seed1", ExperimentRunner.ResultFile);
+        File.WriteAllText(result, File.ReadAllText(result)[..40]);
+        (exit, _, stderr) = CliHarness.Run("compare", "--grid", _temp.File("variant"), "--row", "pmcm:8",
+            "--baseline-grid", _temp.File("main"), "--baseline-row", "supervised:8");
+        Assert.Equal(1, exit);
+        Assert.Contains($"{result}: unreadable result", stderr);
     }
 }
