@@ -7,6 +7,8 @@ public sealed record RunFiles(string Directory)
     public string Record => Path.Combine(Directory, RunRecord.FileName);
     /// <summary>What runs wrote before <see cref="RunRecord"/> existed; still read when there is no record.</summary>
     public string LegacyConfig => Path.Combine(Directory, RunRecord.LegacyFileName);
+    /// <summary>Whether the folder holds a run's record (current or legacy), i.e. is a training run.</summary>
+    public bool HasRecord => File.Exists(Record) || File.Exists(LegacyConfig);
     public string Log => Path.Combine(Directory, "log.csv");
     public string ValidationLog => Path.Combine(Directory, "validation.csv");
     public string LastCheckpoint => Path.Combine(Directory, "last.ckpt");

@@ -60,7 +60,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         {
             var folder = Path.Combine(options.OutDirectory, cell.Name);
             var files = new RunFiles(folder);
-            var record = File.Exists(files.Record) || File.Exists(files.LegacyConfig) ? RunRecord.ReadFolder(folder) : null;
+            var record = files.HasRecord ? RunRecord.ReadFolder(folder) : null;
             return new FinishedCell(cell, Read(ResultPath(cell)), folder, record);
         }).ToList();
         return new GridResults(options, finished, missing);

@@ -26,7 +26,7 @@ public sealed record GridRowResults(string Folder, ExperimentGridRow Row, IReadO
         var runs = finished.Select(c => ExperimentRunner.Read(ResultPath(folder, c), "delete it and run `pmcm experiment` on that grid to redo the cell")).ToList();
         var first = Path.Combine(folder, finished[0].Name);
         var files = new RunFiles(first);
-        var record = File.Exists(files.Record) || File.Exists(files.LegacyConfig) ? RunRecord.ReadFolder(first) : null;
+        var record = files.HasRecord ? RunRecord.ReadFolder(first) : null;
         return new GridRowResults(folder, row, runs, cells.Except(finished).Select(c => c.Seed).ToList(), record);
     }
 

@@ -10,8 +10,10 @@ namespace Pmcm.Learning.Inference;
 
 /// <summary>
 /// Loads a network for inference from either a training run folder (its <see cref="RunRecord"/> plus best.pth, or
-/// last.pth when there is no best) or a bare PyTorch state_dict file — the authors' or Pmcm's — whose network kind and
-/// size are read off the weights' keys and shapes (PMCM has SDF heads, MC-Net a second decoder without them,
+/// last.pth when there is no best) or a PyTorch state_dict file. A weights file inside a run folder (the run's
+/// best.pth or last.pth) is that run's, loaded with its record: scoring it on another grid or window than it
+/// trained with would be silently wrong. A bare one — the authors' or Pmcm's, copied out — has its network kind
+/// and size read off the weights' keys and shapes (PMCM has SDF heads, MC-Net a second decoder without them,
 /// the supervised V-Net no second decoder).
 /// </summary>
 public static class ModelSource
@@ -24,15 +26,16 @@ public static class ModelSource
     {
         options ??= new ModelSourceOptions();
         if (Directory.Exists(path)) return FromRun(path, options);
-        if (File.Exists(path)) return FromCheckpoint(path, options);
-        throw new PmcmException($"{path}: no such run folder or checkpoint file");
+        if (!File.Exists(path)) throw new PmcmException($"{path}: no such run folder or checkpoint file");
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        return new RunFiles(folder).HasRecord ? FromRun(folder, options, path) : FromCheckpoint(path, options);
     }
 
-    private static LoadedModel FromRun(string folder, ModelSourceOptions options)
+    private static LoadedModel FromRun(string folder, ModelSourceOptions options, string? weightsFile = null)
     {
         var record = RunRecord.ReadFolder(folder);
         var files = new RunFiles(folder);
-        var weights = new[] { files.BestWeights, files.LastWeights }.FirstOrDefault(File.Exists)
+        var weights = weightsFile ?? new[] { files.BestWeights, files.LastWeights }.FirstOrDefault(File.Exists)
                       ?? throw new PmcmException($"{folder}: run folder has neither {Path.GetFileName(files.BestWeights)} nor {Path.GetFileName(files.LastWeights)}");
         var net = Build(TrainingMethods.Parse(record.Method), record.NFilters, record.Classes);
         PyTorchStateDict.Load(net, weights);

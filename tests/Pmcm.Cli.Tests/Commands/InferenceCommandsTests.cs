@@ -163,6 +163,14 @@ public sealed class InferenceCommandsTests : IDisposable
         var mask = VolumeIO.Read(Path.Combine(predictions, "case_a.nii.gz"));
         Assert.Equal(new Shape3(10, 9, 8), mask.Shape);
         Assert.Equal([2.0, 2.0, 2.0], mask.Geometry.Spacing.Select(v => Math.Round(v, 6)));
+
+        // The run's best.pth named directly is still that run's model: same grid, same scores.
+        (exit, stdout, stderr) = CliHarness.Run("eval", "--model", Path.Combine(run, "best.pth"), "--data", data, "--list", "test.list", "--json", "--csv", _temp.File("best.csv"));
+        Assert.True(exit == 0, stderr);
+        using var byFile = JsonDocument.Parse(stdout);
+        Assert.Equal(2, byFile.RootElement.GetProperty("downsample").GetInt32());
+        var byFileCases = byFile.RootElement.GetProperty("cases").EnumerateArray().ToDictionary(c => c.GetProperty("case").GetString()!, c => c.GetProperty("dice").GetDouble());
+        Assert.Equal(cases, byFileCases);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Pmcm.Core;
+using Pmcm.Core.Data;
 using Pmcm.Core.Volumes;
 using Pmcm.Learning.Checkpoints;
 using Pmcm.Learning.Inference;
@@ -70,6 +71,34 @@ public sealed class ModelSourceTests : IDisposable
         Assert.Equal(new Shape3(8, 8, 8), ModelSource.Load(_dir, new ModelSourceOptions(Stride: new Shape3(8, 8, 8))).Stride);
         var e = Assert.Throws<PmcmException>(() => ModelSource.Load(_dir, new ModelSourceOptions(Patch: new Shape3(16, 16, 16), Stride: new Shape3(17, 8, 8))));
         Assert.Contains("exceeds the patch", e.Message);
+    }
+
+    [Fact]
+    public void AWeightsFileInsideARunFolderIsLoadedWithThatRunsRecord()
+    {
+        manual_seed(13);
+        var best = new PmcmNet(new NetworkOptions { NFilters = 2 });
+        var last = new PmcmNet(new NetworkOptions { NFilters = 2 });
+        PyTorchStateDict.Save(best, Path.Combine(_dir, "best.pth"));
+        PyTorchStateDict.Save(last, Path.Combine(_dir, "last.pth"));
+        File.WriteAllText(Path.Combine(_dir, "config.json"),
+            """{"n_filters": 2, "classes": 2, "patch": [32, 16, 48], "stride_xy": 6, "stride_z": 3, "downsample": 2, "standardise": true}""");
+
+        // Without the record, the run's best.pth would be scored on the stored grid with the LA window.
+        var loaded = ModelSource.Load(Path.Combine(_dir, "last.pth"));
+        Assert.Equal(new TrainingGrid(2, true), loaded.Grid);
+        Assert.Equal(new Shape3(32, 16, 48), loaded.Patch);
+        Assert.Equal(new Shape3(6, 6, 3), loaded.Stride);
+        Assert.Equal(_dir, loaded.RunDirectory);
+        Assert.EndsWith("last.pth", loaded.WeightsPath);
+        AssertSameWeights(last, loaded.Net);
+
+        var copied = Path.Combine(Directory.CreateDirectory(Path.Combine(_dir, "elsewhere")).FullName, "best.pth");
+        File.Copy(Path.Combine(_dir, "best.pth"), copied);
+        var bare = ModelSource.Load(copied);
+        Assert.Equal(TrainingGrid.Stored, bare.Grid);
+        Assert.Null(bare.RunDirectory);
+        AssertSameWeights(best, bare.Net);
     }
 
     [Theory]
