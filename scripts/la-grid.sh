@@ -18,7 +18,7 @@ scale=(--data "$data" --downsample 2 --patch 48,48,32 --n-filters 8 --validation
 export OMP_WAIT_POLICY=PASSIVE
 export PMCM_DEBUG=1   # a run that dies leaves its stack trace in <cell>.out
 
-# Seven grids, each in its own folder. `main` is the issue's protocol with the reference's training (no gradient
+# Eight grids, each in its own folder. `main` is the issue's protocol with the reference's training (no gradient
 # clipping); `clip` is the same with each step's gradient clipped at norm 10, the stable training every row after
 # the headline pair runs with (docs/la-protocol-notes.md, "2026-11-27 (fourth session)"); `poly` is supervised-8
 # with the poly learning rate; `equal-time` is supervised-8 given the training time of a PMCM-8 run (a PMCM step
@@ -28,18 +28,23 @@ export PMCM_DEBUG=1   # a run that dies leaves its stack trace in <cell>.out
 # only PMCM segments, has its atrium at a quarter of the labeled cases' intensity; `ramp-reference` is the clipped
 # grid with the reference's absolute ramp-up (full unsupervised weight at iteration 6000, so 0.05 of it at 1500
 # and 0.25 at the run's end), because `pmcm-supervised-terms` showed the unsupervised terms costing Dice and HD95
-# on the seven ordinary validation cases.
+# on the seven ordinary validation cases. `standardise-6000` is the standardised grid trained twice as long, because
+# PMCM's best standardised checkpoints came at iterations 2500–2800 (the supervised baseline's at 2100–2600) and
+# the unsupervised terms reach full weight only at 40 % of a run.
 declare -A grid_out=([main]=$repo/runs/la-grid [poly]=$repo/runs/la-diag-poly [equal-time]=$repo/runs/la-grid-equal-time
                      [pml-ce]=$repo/runs/la-grid-pml-ce [clip]=$repo/runs/la-grid-clip
-                     [standardise]=$repo/runs/la-grid-standardise [ramp-reference]=$repo/runs/la-grid-ramp-reference)
+                     [standardise]=$repo/runs/la-grid-standardise [ramp-reference]=$repo/runs/la-grid-ramp-reference
+                     [standardise-6000]=$repo/runs/la-grid-standardise-6000)
 declare -A grid_docs=([main]=docs/results-la-cpu [poly]=docs/results-la-cpu/poly [equal-time]=docs/results-la-cpu/equal-time
                       [pml-ce]=docs/results-la-cpu/pml-ce [clip]=docs/results-la-cpu/clip
-                      [standardise]=docs/results-la-cpu/standardise [ramp-reference]=docs/results-la-cpu/ramp-reference)
+                      [standardise]=docs/results-la-cpu/standardise [ramp-reference]=docs/results-la-cpu/ramp-reference
+                      [standardise-6000]=docs/results-la-cpu/standardise-6000)
 clip="--clip-grad-norm 10"
 declare -A grid_args=([main]="--iterations 3000 --val-every 100 --clip-grad-norm 0" [poly]="--iterations 3000 --val-every 100 --lr-schedule poly --clip-grad-norm 0"
                       [equal-time]="--iterations 12000 --val-every 300 $clip" [pml-ce]="--iterations 3000 --val-every 100 --correct pml-ce $clip"
                       [clip]="--iterations 3000 --val-every 100 $clip" [standardise]="--iterations 3000 --val-every 100 $clip --standardise"
-                      [ramp-reference]="--iterations 3000 --val-every 100 $clip --ramp reference")
+                      [ramp-reference]="--iterations 3000 --val-every 100 $clip --ramp reference"
+                      [standardise-6000]="--iterations 6000 --val-every 200 $clip --standardise")
 
 # The headline pair with the reference's training, three seeds (finished), and the poly baseline's first seed.
 cells=()
@@ -65,6 +70,8 @@ for seed in 1 2 3; do
   # standardised data says how much of the gap to full labels that closes.
   [ "$seed" = 2 ] && cells+=("standardise:supervised:all:1")
 done
+# Does PMCM's standardised gain (2 Dice points at 3000 iterations) grow with training?
+cells+=("standardise-6000:supervised:8:1" "standardise-6000:pmcm:8:1")
 for seed in 2 3; do cells+=("equal-time:supervised:8:$seed"); done
 for seed in 2 3; do cells+=("clip:pmcm-supervised-terms:8:$seed"); done
 # Which of PMCM's halves gives the standardised pair's gain.
