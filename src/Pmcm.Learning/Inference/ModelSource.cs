@@ -38,7 +38,15 @@ public static class ModelSource
         var weights = weightsFile ?? new[] { files.BestWeights, files.LastWeights }.FirstOrDefault(File.Exists)
                       ?? throw new PmcmException($"{folder}: run folder has neither {Path.GetFileName(files.BestWeights)} nor {Path.GetFileName(files.LastWeights)}");
         var net = Build(TrainingMethods.Parse(record.Method), record.NFilters, record.Classes);
-        PyTorchStateDict.Load(net, weights);
+        try
+        {
+            PyTorchStateDict.Load(net, weights);
+        }
+        catch (PmcmException e) when (weightsFile is not null)
+        {
+            throw new PmcmException($"{e.Message}. It lies in the run folder {folder}, so it was loaded as that run's " +
+                                    $"({record.Method}, {record.NFilters} filters); copy it out of the folder to load it as a bare state_dict");
+        }
         var (patch, stride) = Window(options, record.Patch, record.Stride);
         return new LoadedModel(net, patch, stride, weights, folder, record);
     }

@@ -93,6 +93,14 @@ public sealed class ModelSourceTests : IDisposable
         Assert.EndsWith("last.pth", loaded.WeightsPath);
         AssertSameWeights(last, loaded.Net);
 
+        // Another network's weights in the folder: the error says why the run's network was expected.
+        var foreign = Path.Combine(_dir, "foreign.pth");
+        PyTorchStateDict.Save(new PmcmNet(new NetworkOptions { NFilters = 4 }), foreign);
+        var e = Assert.Throws<PmcmException>(() => ModelSource.Load(foreign));
+        Assert.Contains("foreign.pth", e.Message);
+        Assert.Contains($"run folder {_dir}", e.Message);
+        Assert.Contains("copy it out of the folder", e.Message);
+
         var copied = Path.Combine(Directory.CreateDirectory(Path.Combine(_dir, "elsewhere")).FullName, "best.pth");
         File.Copy(Path.Combine(_dir, "best.pth"), copied);
         var bare = ModelSource.Load(copied);
