@@ -28,13 +28,16 @@ public static class ExperimentCommand
         var rows = new Option<string?>("--rows") { Description = "Comma-separated method:labeled rows (e.g. supervised:8,supervised:all,pmcm:8), instead of every --methods × --labeled pair" };
         var seeds = new Option<string>("--seeds") { Description = "Comma-separated seeds", DefaultValueFactory = _ => "1337" };
         var report = new Option<string?>("--report") { Description = "Where to write the Markdown report (default OUT/results.md); its pictures go into the folder beside it named after its stem" };
+        var findings = new Option<string?>("--findings") { Description = "A Markdown file of what the numbers mean, written by hand, put into the report after the grid's description (so regenerating the report keeps it)" };
         var shared = new TrainingOptionSet("Experiment folder (one run folder per grid cell, results.md/.csv/.png, index.html)");
         var modes = new ExperimentModeOptionSet();
-        var command = new Command("experiment", "Train and compare methods × labeled counts × seeds at one scale, here or on Slurm") { methods, labeled, rows, seeds, report };
+        var command = new Command("experiment", "Train and compare methods × labeled counts × seeds at one scale, here or on Slurm") { methods, labeled, rows, seeds, report, findings };
         shared.AddTo(command);
         modes.AddTo(command);
         command.SetAction(parse => CliRunner.Guard(() =>
         {
+            // Read first: a missing findings file must not wait for the grid's training to be found.
+            var findingsText = parse.GetValue(findings) is { } findingsPath ? ReadFindings(findingsPath) : null;
             var template = shared.Resolve(parse);
             template.Validate();
             var seedList = Split(parse.GetValue(seeds)!).Select(s => int.TryParse(s, out var v) ? v : throw new PmcmException($"seed '{s}' is not an integer")).ToList();
@@ -83,13 +86,26 @@ public static class ExperimentCommand
             ExperimentChart.Write(chart, analysis.Rows);
             var page = ExperimentPage.Write(analysis);
             var markdown = parse.GetValue(report) ?? ExperimentMarkdown.DefaultPath(options.OutDirectory);
-            ExperimentMarkdown.Write(markdown, analysis, string.Join(' ', ["pmcm", command.Name, .. ArgumentsAsGiven(parse, command, _ => false).Select(SlurmJobScripts.Quote)]));
+            ExperimentMarkdown.Write(markdown, analysis, string.Join(' ', ["pmcm", command.Name, .. ArgumentsAsGiven(parse, command, _ => false).Select(SlurmJobScripts.Quote)]), findingsText);
 
             Console.WriteLine(ExperimentMarkdown.Table(analysis));
             Ui.Out().MarkupLine($"results: [bold]{Markup.Escape(markdown)}[/] (pictures in {Markup.Escape(ExperimentMarkdown.PictureFolder(markdown))}), {ExperimentReport.CsvName}, {Markup.Escape(chart)}, {Markup.Escape(page)}");
             return 0;
         }));
         return command;
+    }
+
+    private static string ReadFindings(string path)
+    {
+        if (!File.Exists(path)) throw new PmcmException($"--findings {path}: no such file");
+        try
+        {
+            return File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PmcmException($"--findings {path}: cannot be read ({e.Message})");
+        }
     }
 
     private static string[] Split(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

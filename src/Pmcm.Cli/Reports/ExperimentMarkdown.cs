@@ -11,7 +11,7 @@ namespace Pmcm.Cli.Reports;
 
 /// <summary>
 /// The experiment's Markdown report (<c>pmcm experiment --report PATH</c>, default <c>OUT/results.md</c>): the grid,
-/// the missing cells, the table over seeds, the paired comparisons with their bootstrap intervals, the validation
+/// the missing cells, the findings written by hand (<c>--findings FILE</c>), the table over seeds, the paired comparisons with their bootstrap intervals, the validation
 /// curves, the best and worst validation cases, what the PMCM rows' logged terms did, every run, and every run's
 /// Dice on each validation case. Its pictures go
 /// into the folder beside PATH named after PATH's stem (<c>docs/results-la-cpu.md</c> →
@@ -29,8 +29,11 @@ public static class ExperimentMarkdown
     public static string PictureFolder(string path) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, Path.GetFileNameWithoutExtension(path));
 
-    /// <summary>Draws the pictures and writes the report; <paramref name="command"/> is the command line that made it.</summary>
-    public static void Write(string path, ExperimentReport report, string command)
+    /// <summary>
+    /// Draws the pictures and writes the report; <paramref name="command"/> is the command line that made it, and
+    /// <paramref name="findings"/> (Markdown) goes in as given after the grid's description.
+    /// </summary>
+    public static void Write(string path, ExperimentReport report, string command, string? findings = null)
     {
         var pictures = PictureFolder(path);
         Directory.CreateDirectory(pictures);
@@ -45,6 +48,7 @@ public static class ExperimentMarkdown
 
         var md = new StringBuilder();
         Grid(md, report, command);
+        if (!string.IsNullOrWhiteSpace(findings)) md.Append('\n').Append(findings.Trim()).Append('\n');
         md.Append("\n## Results\n\n");
         md.Append(CultureInfo.InvariantCulture, $"""
             Each seed's score is its mean over the validation cases; the table shows the mean ± std of those over the

@@ -74,11 +74,17 @@ public sealed class ExperimentMarkdownTests : IDisposable
         var cells = seed1.Scores.Select(sc => Invariant($"{100 * sc.Dice:F0}") + (sc.EmptyPrediction ? " E" : ""));
         Assert.Contains($"| pmcm-labeled2-seed1 | {string.Join(" | ", cells)} |", md);
 
-        // A cell gone: collect still reports the rest and says what is missing.
+        // A cell gone: collect still reports the rest and says what is missing. Findings written by hand go in
+        // after the grid's description, and the command line that regenerates the report names their file.
         File.Delete(Path.Combine(output, "pmcm-labeled2-seed2", ExperimentRunner.ResultFile));
-        (exit, _, stderr) = CliHarness.Run(TinyGrid.Arguments(Grid, data, output, "--report", report, "--collect"));
+        var findings = _temp.File("findings.md");
+        File.WriteAllText(findings, "## Findings\n\nPMCM wins on **case_b** only.\n\n");
+        (exit, _, stderr) = CliHarness.Run(TinyGrid.Arguments(Grid, data, output, "--report", report, "--collect", "--findings", findings));
         Assert.True(exit == 0, stderr);
         md = File.ReadAllText(report);
+        var (scale, found, resultsAt) = (md.IndexOf("- **Scale:**", StringComparison.Ordinal), md.IndexOf("## Findings\n\nPMCM wins on **case_b** only.\n", StringComparison.Ordinal), md.IndexOf("## Results", StringComparison.Ordinal));
+        Assert.True(scale >= 0 && scale < found && found < resultsAt, md);
+        Assert.Contains($"--findings {findings}", md);
         Assert.Contains("**Missing:** 1 of 4 runs have no result yet (not run, running, or failed) and are left out: 3 (pmcm-labeled2-seed2).", md);
         Assert.Contains(Invariant($"| pmcm | 2 | {seedMeans[0]:F2} ± n/a |"), md);
         Assert.Contains("| pmcm | supervised | 2 | 2 (2 × 1) |", md);
@@ -94,6 +100,7 @@ public sealed class ExperimentMarkdownTests : IDisposable
     [Theory]
     [InlineData("--rows supervised:2 --methods pmcm", "without --methods and --labeled")]
     [InlineData("--rows supervised:2,pmcm:all", "supervised method only")]
+    [InlineData("--rows supervised:2 --findings no-such-findings.md", "--findings no-such-findings.md: no such file")]
     public void Listed_rows_are_checked_before_anything_trains(string grid, string expected)
     {
         var output = _temp.File("refused");
