@@ -12,7 +12,9 @@ namespace Pmcm.Cli.Commands;
 /// <summary>
 /// `pmcm compare --grid DIR --row M:L [--baseline-grid DIR] --baseline-row M:L [--seeds …] [--json]`: one row of a grid
 /// against another row, of the same grid or of another (a variant trained with other settings), paired by seed and
-/// validation case with the experiment report's bootstrap intervals. Nothing is trained or scored again.
+/// validation case with the experiment report's bootstrap intervals. `--without-cases` leaves validation cases out
+/// (by name or a unique start of one), to ask how much of a difference one case carries. Nothing is trained or
+/// scored again.
 /// </summary>
 public static class CompareCommand
 {
@@ -23,21 +25,24 @@ public static class CompareCommand
         var baselineGrid = new Option<string?>("--baseline-grid") { Description = "Grid folder holding the baseline row (default: --grid)" };
         var baselineRow = new Option<string>("--baseline-row") { Description = "The baseline row, method:labeled (e.g. supervised:8)", Required = true };
         var seeds = new Option<string?>("--seeds") { Description = "Comma-separated seeds (default: every seed either row has a cell folder for)" };
+        var without = new Option<string?>("--without-cases") { Description = "Comma-separated validation cases to leave out, each its name or a start of it that names one case (e.g. RSZY)" };
         var json = CommonOptions.Json();
         var command = new Command("compare", "Pair one grid row's validation scores with another's, across grids, with bootstrap intervals")
         {
-            grid, row, baselineGrid, baselineRow, seeds, json,
+            grid, row, baselineGrid, baselineRow, seeds, without, json,
         };
         command.SetAction(parse => CliRunner.Guard(() =>
         {
             var seedList = parse.GetValue(seeds) is { } text ? ParseSeeds(text) : null;
             var mine = GridRowResults.Read(parse.GetValue(grid)!, ParseRow(parse.GetValue(row)!, row.Name), seedList);
             var theirs = GridRowResults.Read(parse.GetValue(baselineGrid) ?? parse.GetValue(grid)!, ParseRow(parse.GetValue(baselineRow)!, baselineRow.Name), seedList);
+            var leftOut = parse.GetValue(without) is { } names ? CasesNamed(names, mine, theirs) : [];
+            if (leftOut.Count > 0) (mine, theirs) = (mine.Without(leftOut), theirs.Without(leftOut));
             var comparison = PairedComparison.Between(mine.Row.ToString(), mine.Runs, theirs.Row.ToString(), theirs.Runs, mine.Row.Labeled.ToString(), new PairedBootstrap())
                 ?? throw new PmcmException($"{mine.Row} (seeds {Seeds(mine)}) and {theirs.Row} (seeds {Seeds(theirs)}) share no seed and validation case to pair");
             var differences = mine.SettingsDifferentFrom(theirs);
-            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(Json(mine, theirs, comparison, differences), Ui.Json));
-            else Print(mine, theirs, comparison, differences);
+            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(Json(mine, theirs, comparison, differences, leftOut), Ui.Json));
+            else Print(mine, theirs, comparison, differences, leftOut);
             return 0;
         }));
         return command;
@@ -57,16 +62,35 @@ public static class CompareCommand
         return rows.Count == 1 ? rows[0] : throw new PmcmException($"{option} '{text}': give one row, method:labeled");
     }
 
+    /// <summary>The validation cases <paramref name="text"/> names, each by its name or a start that fits one case only.</summary>
+    private static SortedSet<string> CasesNamed(string text, GridRowResults mine, GridRowResults theirs)
+    {
+        var known = mine.Runs.Concat(theirs.Runs).SelectMany(r => r.Cases).ToHashSet();
+        var named = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var given in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var matches = known.Contains(given) ? [given] : known.Where(c => c.StartsWith(given, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+            if (matches.Count == 0)
+                throw new PmcmException($"--without-cases: '{given}' is no validation case of these rows ({string.Join(", ", known.Order(StringComparer.Ordinal))})");
+            if (matches.Count > 1)
+                throw new PmcmException($"--without-cases: '{given}' starts several validation cases ({string.Join(", ", matches)}); give more of the name");
+            named.Add(matches[0]);
+        }
+        return named;
+    }
+
     private static List<int> ParseSeeds(string text) => text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
         .Select(s => int.TryParse(s, CultureInfo.InvariantCulture, out var v) ? v : throw new PmcmException($"--seeds: '{s}' is not an integer")).ToList();
 
     private static string Seeds(GridRowResults r) => string.Join(",", r.Runs.Select(x => x.Seed));
 
-    private static void Print(GridRowResults mine, GridRowResults theirs, PairedComparison c, IReadOnlyList<(string Setting, string Mine, string Theirs)> differences)
+    private static void Print(GridRowResults mine, GridRowResults theirs, PairedComparison c, IReadOnlyList<(string Setting, string Mine, string Theirs)> differences,
+        IReadOnlyCollection<string> leftOut)
     {
         var console = Ui.Out();
         console.MarkupLine(Markup.Escape($"{mine.Row} ({mine.Folder}, seeds {Seeds(mine)}) against {theirs.Row} ({theirs.Folder}, seeds {Seeds(theirs)})"));
         console.MarkupLine(Markup.Escape($"paired over {c.Seeds} seed{(c.Seeds == 1 ? "" : "s")} × {c.Cases} validation cases; 95 % bootstrap intervals over cases"));
+        if (leftOut.Count > 0) console.MarkupLine(Markup.Escape($"left out: {string.Join(", ", leftOut)}"));
         foreach (var (setting, a, b) in differences) console.MarkupLine(Markup.Escape($"settings differ: {setting} {a} against {b}"));
         foreach (var seed in mine.MissingSeeds.Concat(theirs.MissingSeeds).Distinct().Order())
             console.MarkupLine(Markup.Escape($"seed {seed} is not finished in both rows and is left out"));
@@ -78,12 +102,14 @@ public static class CompareCommand
         console.Write(table);
     }
 
-    private static Dictionary<string, object?> Json(GridRowResults mine, GridRowResults theirs, PairedComparison c, IReadOnlyList<(string Setting, string Mine, string Theirs)> differences) => new()
+    private static Dictionary<string, object?> Json(GridRowResults mine, GridRowResults theirs, PairedComparison c, IReadOnlyList<(string Setting, string Mine, string Theirs)> differences,
+        IReadOnlyCollection<string> leftOut) => new()
     {
         ["row"] = new Dictionary<string, object> { ["grid"] = mine.Folder, ["row"] = mine.Row.ToString(), ["seeds"] = mine.Runs.Select(r => r.Seed).ToList() },
         ["baseline"] = new Dictionary<string, object> { ["grid"] = theirs.Folder, ["row"] = theirs.Row.ToString(), ["seeds"] = theirs.Runs.Select(r => r.Seed).ToList() },
         ["paired_seeds"] = c.Seeds,
         ["cases"] = c.Cases,
+        ["cases_left_out"] = leftOut,
         ["settings_differ"] = differences.ToDictionary(d => d.Setting, d => new[] { d.Mine, d.Theirs }),
         ["dice"] = Interval(c.Dice),
         ["hd95"] = c.Hd95 is { } h ? Interval(h) : null,

@@ -17,4 +17,12 @@ public sealed record ExperimentResult(
     IReadOnlyList<SegmentationScores> Scores,
     double TrainingSeconds,
     long BestIteration,
-    bool WholeRunTimed = false);
+    bool WholeRunTimed = false)
+{
+    /// <summary>The same run with the scores of <paramref name="cases"/> left out (to ask what one case carries).</summary>
+    public ExperimentResult Without(IReadOnlySet<string> cases)
+    {
+        var kept = Enumerable.Range(0, Cases.Count).Where(i => !cases.Contains(Cases[i])).ToList();
+        return this with { Cases = kept.Select(i => Cases[i]).ToList(), Scores = kept.Select(i => Scores[i]).ToList() };
+    }
+}

@@ -30,6 +30,9 @@ public sealed record GridRowResults(string Folder, ExperimentGridRow Row, IReadO
         return new GridRowResults(folder, row, runs, cells.Except(finished).Select(c => c.Seed).ToList(), record);
     }
 
+    /// <summary>The row with the scores of <paramref name="cases"/> left out of every run.</summary>
+    public GridRowResults Without(IReadOnlySet<string> cases) => this with { Runs = Runs.Select(r => r.Without(cases)).ToList() };
+
     /// <summary>The settings the two rows' runs differ in, besides those that name a cell (method, labeled count, seed, split) or only place it (device, threads).</summary>
     public IReadOnlyList<(string Setting, string Mine, string Theirs)> SettingsDifferentFrom(GridRowResults other)
     {

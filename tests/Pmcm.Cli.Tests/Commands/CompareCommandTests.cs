@@ -63,6 +63,34 @@ public sealed class CompareCommandTests : IDisposable
     }
 
     [Fact]
+    public void Cases_left_out_by_name_or_a_unique_start_drop_from_every_pair()
+    {
+        TwoGrids();
+        var (exit, stdout, stderr) = CliHarness.Run("compare", "--grid", _temp.File("variant"), "--row", "pmcm:8",
+            "--baseline-grid", _temp.File("main"), "--baseline-row", "supervised:8", "--without-cases", "b", "--json");
+        Assert.True(exit == 0, stderr);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        // Case a only: Dice differences 0.2 and 0.2; HD95 4 + 5 against 8 + 10.
+        Assert.Equal(1, json.GetProperty("cases").GetInt32());
+        Assert.Equal(["b"], json.GetProperty("cases_left_out").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(0.2, json.GetProperty("dice").GetProperty("estimate").GetDouble(), 12);
+        Assert.Equal(9 / 18.0, json.GetProperty("hd95_ratio").GetProperty("estimate").GetDouble(), 12);
+
+        (exit, stdout, stderr) = CliHarness.Run("compare", "--grid", _temp.File("variant"), "--row", "pmcm:8",
+            "--baseline-grid", _temp.File("main"), "--baseline-row", "supervised:8", "--without-cases", "a");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("left out: a", stdout);
+        Assert.Contains("+10.00 [", stdout); // case b: 0 and 0.2
+
+        (exit, _, stderr) = CliHarness.Run("compare", "--grid", _temp.File("main"), "--row", "supervised:8", "--baseline-row", "supervised:8", "--without-cases", "c");
+        Assert.Equal(1, exit);
+        Assert.Contains("--without-cases: 'c' is no validation case of these rows (a, b)", stderr);
+        (exit, _, stderr) = CliHarness.Run("compare", "--grid", _temp.File("main"), "--row", "supervised:8", "--baseline-row", "supervised:8", "--without-cases", "a,b");
+        Assert.Equal(1, exit);
+        Assert.Contains("share no seed and validation case to pair", stderr);
+    }
+
+    [Fact]
     public void Given_seeds_limit_the_pairs_and_a_missing_row_or_no_common_pair_is_a_one_line_error()
     {
         TwoGrids();
