@@ -11,9 +11,9 @@ namespace Pmcm.Cli.Reports;
 
 /// <summary>
 /// The experiment's Markdown report (<c>pmcm experiment --report PATH</c>, default <c>OUT/results.md</c>): the grid,
-/// the missing cells, the findings written by hand (<c>--findings FILE</c>), the table over seeds, the paired comparisons with their bootstrap intervals, the validation
-/// curves, the best and worst validation cases, what the PMCM rows' logged terms did, every run, and every run's
-/// Dice on each validation case. Its pictures go
+/// the missing cells, the findings written by hand (<c>--findings FILE</c>), the table over seeds, the paired
+/// comparisons with their bootstrap intervals, the validation curves, the best and worst validation cases, what the
+/// PMCM rows' logged terms did, every run, and every run's Dice on each validation case. Its pictures go
 /// into the folder beside PATH named after PATH's stem (<c>docs/results-la-cpu.md</c> →
 /// <c>docs/results-la-cpu/</c>) and are linked relatively, so the report can be committed with them.
 /// </summary>

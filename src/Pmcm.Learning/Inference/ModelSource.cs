@@ -44,10 +44,10 @@ public static class ModelSource
         }
         catch (PmcmException e) when (weightsFile is not null)
         {
-            // The reason goes first: the weights' own mismatch list can be long enough to be clipped.
+            // The way out goes first: the file's own error (a long key list) can be long enough to be clipped.
             throw new PmcmException($"{weights} lies in the run folder {folder}, so it is loaded as that run's network " +
-                                    $"({record.Method}, {record.NFilters} filters), and it does not fit it; copy it out of the " +
-                                    $"folder to load it as a bare state_dict. {e.Message}");
+                                    $"({record.Method}, {record.NFilters} filters; copy it out of the folder to load it as a bare " +
+                                    $"state_dict): {e.Message}");
         }
         var (patch, stride) = Window(options, record.Patch, record.Stride);
         return new LoadedModel(net, patch, stride, weights, folder, record);
