@@ -80,6 +80,12 @@ cells+=("standardise:pmcm-no-pml:8:1" "standardise:pmcm-no-cml:8:1")
 # probabilities (ALGORITHM.md's quirk): an extra named row, never in place of the default one.
 for seed in 1 2 3; do cells+=("pml-ce:pmcm:8:$seed"); done
 
+# The committed reports, regenerated (and committed) after each of their grid's cells: the issue's report with its
+# hand-written findings, and the standardised rows'.
+declare -A grid_report=(
+  [clip]="--rows supervised:8,pmcm:8,supervised:all,pmcm-no-pml:8,pmcm-no-cml:8,mcnet:8,supervised:16,pmcm:16,pmcm-supervised-terms:8 --report docs/results-la-cpu.md --findings docs/results-la-cpu-findings.md"
+  [standardise]="--rows supervised:8,pmcm:8,supervised:all,pmcm-no-pml:8,pmcm-no-cml:8 --report docs/results-la-cpu-standardise.md")
+
 publish() {
   local grid=$1 cell=$2 src=${grid_out[$1]}/$2 dst=${grid_docs[$1]}/$2
   mkdir -p "$repo/$dst"
@@ -88,6 +94,13 @@ publish() {
   (cd "$src" && sha256sum best.pth) > "$repo/$dst/best.pth.sha256"
   (cd "$repo" && flock "${grid_out[main]}/.git.lock" sh -c \
     "git add $dst && git commit -q -m 'LA grid: $grid/$cell finished' -- $dst") || true
+  [ -n "${grid_report[$grid]:-}" ] || return 0
+  local report=${grid_report[$grid]#*--report } && report=${report%% *}
+  local pictures=${report%.md}
+  # shellcheck disable=SC2086 # grid_args and grid_report hold several options
+  (cd "$repo" && flock "${grid_out[main]}/.git.lock" sh -c \
+    "'$pmcm' experiment ${scale[*]} ${grid_args[$grid]} --out '${grid_out[$grid]}' --seeds 1,2,3 ${grid_report[$grid]} --collect \
+       > '${grid_out[$grid]}/report.out' 2>&1 && git add $report $pictures && git commit -q -m 'LA grid: $report after $grid/$cell' -- $report $pictures") || true
 }
 
 worker() {
