@@ -13,8 +13,8 @@ namespace Pmcm.Cli.Commands;
 /// `pmcm compare --grid DIR --row M:L [--baseline-grid DIR] --baseline-row M:L [--seeds …] [--json]`: one row of a grid
 /// against another row, of the same grid or of another (a variant trained with other settings), paired by seed and
 /// validation case with the experiment report's bootstrap intervals. `--without-cases` leaves validation cases out
-/// (by name or a unique start of one), to ask how much of a difference one case carries. Nothing is trained or
-/// scored again.
+/// (by name or a unique start of one), to ask how much of a difference one case carries; `--lcc` pairs the scores of
+/// each prediction's largest connected component. Nothing is trained or scored again.
 /// </summary>
 public static class CompareCommand
 {
@@ -26,23 +26,26 @@ public static class CompareCommand
         var baselineRow = new Option<string>("--baseline-row") { Description = "The baseline row, method:labeled (e.g. supervised:8)", Required = true };
         var seeds = new Option<string?>("--seeds") { Description = "Comma-separated seeds (default: every seed either row has a cell folder for)" };
         var without = new Option<string?>("--without-cases") { Description = "Comma-separated validation cases to leave out, each its name or a start of it that names one case (e.g. RSZY)" };
+        var lcc = new Option<bool>("--lcc") { Description = "Pair the scores of each prediction's largest connected component (the reference's --nms), kept in result.json" };
         var json = CommonOptions.Json();
         var command = new Command("compare", "Pair one grid row's validation scores with another's, across grids, with bootstrap intervals")
         {
-            grid, row, baselineGrid, baselineRow, seeds, without, json,
+            grid, row, baselineGrid, baselineRow, seeds, without, lcc, json,
         };
         command.SetAction(parse => CliRunner.Guard(() =>
         {
             var seedList = parse.GetValue(seeds) is { } text ? ParseSeeds(text) : null;
             var mine = GridRowResults.Read(parse.GetValue(grid)!, ParseRow(parse.GetValue(row)!, row.Name), seedList);
             var theirs = GridRowResults.Read(parse.GetValue(baselineGrid) ?? parse.GetValue(grid)!, ParseRow(parse.GetValue(baselineRow)!, baselineRow.Name), seedList);
+            var largest = parse.GetValue(lcc);
+            if (largest) (mine, theirs) = (mine.OnLargestComponent(), theirs.OnLargestComponent());
             var leftOut = parse.GetValue(without) is { } names ? CasesNamed(names, mine, theirs) : [];
             if (leftOut.Count > 0) (mine, theirs) = (mine.Without(leftOut), theirs.Without(leftOut));
             var comparison = PairedComparison.Between(mine.Row.ToString(), mine.Runs, theirs.Row.ToString(), theirs.Runs, mine.Row.Labeled.ToString(), new PairedBootstrap())
                 ?? throw new PmcmException($"{mine.Row} (seeds {Seeds(mine)}) and {theirs.Row} (seeds {Seeds(theirs)}) share no seed and validation case to pair");
             var differences = mine.SettingsDifferentFrom(theirs);
-            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(Json(mine, theirs, comparison, differences, leftOut), Ui.Json));
-            else Print(mine, theirs, comparison, differences, leftOut);
+            if (parse.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(Json(mine, theirs, comparison, differences, leftOut, largest), Ui.Json));
+            else Print(mine, theirs, comparison, differences, leftOut, largest);
             return 0;
         }));
         return command;
@@ -85,11 +88,12 @@ public static class CompareCommand
     private static string Seeds(GridRowResults r) => string.Join(",", r.Runs.Select(x => x.Seed));
 
     private static void Print(GridRowResults mine, GridRowResults theirs, PairedComparison c, IReadOnlyList<(string Setting, string Mine, string Theirs)> differences,
-        IReadOnlyCollection<string> leftOut)
+        IReadOnlyCollection<string> leftOut, bool largest)
     {
         var console = Ui.Out();
         console.MarkupLine(Markup.Escape($"{mine.Row} ({mine.Folder}, seeds {Seeds(mine)}) against {theirs.Row} ({theirs.Folder}, seeds {Seeds(theirs)})"));
         console.MarkupLine(Markup.Escape($"paired over {c.Seeds} seed{(c.Seeds == 1 ? "" : "s")} × {c.Cases} validation cases; 95 % bootstrap intervals over cases"));
+        if (largest) console.MarkupLine("scored on each prediction's largest connected component");
         if (leftOut.Count > 0) console.MarkupLine(Markup.Escape($"left out: {string.Join(", ", leftOut)}"));
         foreach (var (setting, a, b) in differences) console.MarkupLine(Markup.Escape($"settings differ: {setting} {a} against {b}"));
         foreach (var seed in mine.MissingSeeds.Concat(theirs.MissingSeeds).Distinct().Order())
@@ -103,13 +107,14 @@ public static class CompareCommand
     }
 
     private static Dictionary<string, object?> Json(GridRowResults mine, GridRowResults theirs, PairedComparison c, IReadOnlyList<(string Setting, string Mine, string Theirs)> differences,
-        IReadOnlyCollection<string> leftOut) => new()
+        IReadOnlyCollection<string> leftOut, bool largest) => new()
     {
         ["row"] = new Dictionary<string, object> { ["grid"] = mine.Folder, ["row"] = mine.Row.ToString(), ["seeds"] = mine.Runs.Select(r => r.Seed).ToList() },
         ["baseline"] = new Dictionary<string, object> { ["grid"] = theirs.Folder, ["row"] = theirs.Row.ToString(), ["seeds"] = theirs.Runs.Select(r => r.Seed).ToList() },
         ["paired_seeds"] = c.Seeds,
         ["cases"] = c.Cases,
         ["cases_left_out"] = leftOut,
+        ["largest_component"] = largest,
         ["settings_differ"] = differences.ToDictionary(d => d.Setting, d => new[] { d.Mine, d.Theirs }),
         ["dice"] = Interval(c.Dice),
         ["hd95"] = c.Hd95 is { } h ? Interval(h) : null,

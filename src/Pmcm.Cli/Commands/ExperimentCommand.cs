@@ -77,6 +77,7 @@ public static class ExperimentCommand
                 return 0;
             }
             if (mode is ExperimentMode.All) runner.Run();
+            runner.AddLargestComponentScores();
             var grid = runner.Collect();
             if (grid.Missing.Count > 0)
                 Console.Error.WriteLine($"{grid.Missing.Count} of {cells.Count} cells have no {ExperimentRunner.ResultFile}, reported without them: {ExperimentRunner.Describe(grid.Missing)}");

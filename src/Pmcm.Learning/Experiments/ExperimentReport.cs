@@ -9,6 +9,9 @@ namespace Pmcm.Learning.Experiments;
 /// What a grid's finished cells say: the table (<see cref="ExperimentRow"/>, also <c>results.csv</c>), the paired
 /// comparisons with bootstrap intervals, every row's validation curve, and what the logged terms of the PMCM rows
 /// did over training. Missing cells are listed, not fatal: the report covers what exists.
+/// <see cref="LargestComponent"/> is the same report with every prediction cut to its largest connected component
+/// (the reference's <c>--nms</c>), when every finished cell kept those scores; <see cref="WithoutLargestComponent"/>
+/// names the cells that did not.
 /// </summary>
 public sealed record ExperimentReport(
     GridResults Grid,
@@ -20,6 +23,10 @@ public sealed record ExperimentReport(
 {
     public const string CsvName = "results.csv";
 
+    public ExperimentReport? LargestComponent { get; init; }
+
+    public IReadOnlyList<string> WithoutLargestComponent { get; init; } = [];
+
     private static readonly string Pmcm = TrainingMethods.Name(TrainingMethod.Pmcm);
     private static readonly string Supervised = TrainingMethods.Name(TrainingMethod.Supervised);
 
@@ -30,8 +37,14 @@ public sealed record ExperimentReport(
         var cells = grid.Finished;
         var dynamics = cells.Where(c => c.Result.Method == Pmcm).GroupBy(c => c.Result.Labeled)
             .Select(g => LossQuarters.Of(g.ToList())).OfType<LossQuarters>().ToList();
+        var largest = cells.Select(c => c.Result.OnLargestComponent() is { } r ? c with { Result = r } : null).ToList();
         return new ExperimentReport(grid, ExperimentRow.Of(cells), PairedComparison.Of(cells, bootstrap),
-            ValidationCurve.Of(cells), dynamics, bootstrap);
+            ValidationCurve.Of(cells), dynamics, bootstrap)
+        {
+            // Only all or nothing: rows scored partly one way and partly the other would compare nothing.
+            LargestComponent = largest.Count > 0 && largest.All(c => c is not null) ? Of(grid with { Finished = largest! }, bootstrap) : null,
+            WithoutLargestComponent = cells.Where((_, i) => largest[i] is null).Select(c => c.Cell.Name).ToList(),
+        };
     }
 
     /// <summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Pmcm.Core;
 using Pmcm.Core.Data;
 using Pmcm.Core.IO;
+using Pmcm.Core.Metrics;
 using Pmcm.Core.Runs;
 using Pmcm.Learning.Inference;
 using Pmcm.Learning.Training;
@@ -109,18 +110,54 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         return split.TrainingCases.Count;
     }
 
+    /// <summary>
+    /// Adds the largest-component scores to every finished cell whose result.json was stored before they were kept
+    /// (<see cref="ExperimentResult.LargestComponentScores"/>), by segmenting its validation cases again from its
+    /// best.pth; a cell without best.pth is left as it is. Returns how many cells were scored.
+    /// </summary>
+    public int AddLargestComponentScores()
+    {
+        var added = 0;
+        foreach (var cell in options.Cells().Where(c => File.Exists(ResultPath(c))))
+        {
+            var path = ResultPath(cell);
+            var stored = Read(path);
+            var folder = Path.Combine(options.OutDirectory, cell.Name);
+            if (stored.LargestComponentScores is not null || !File.Exists(new RunFiles(folder).BestWeights)) continue;
+            var (cases, scores, largest) = ScoreValidation(folder, options.Template.DataDirectory);
+            if (!cases.SequenceEqual(stored.Cases))
+                throw new PmcmException($"{path}: scores cases {string.Join(", ", stored.Cases)}, but its run validates on {string.Join(", ", cases)}");
+            // The stored scores stay the run's scores; a prediction that came out differently (another machine's
+            // arithmetic, say) is reported, since the added scores are of the new one.
+            if (!scores.SequenceEqual(stored.Scores))
+                Log?.Invoke($"{cell.Name}: warning: segmenting the validation cases again gave other scores than {ResultFile} holds (Dice {scores.Average(x => x.Dice):F4} against {stored.Scores.Average(x => x.Dice):F4}); its largest-component scores are of the new segmentation");
+            AtomicFile.WriteAllText(path, JsonSerializer.Serialize(stored with { LargestComponentScores = largest }, Json));
+            Log?.Invoke($"{cell.Name}: scored on each prediction's largest connected component too (kept in {ResultFile})");
+            added++;
+        }
+        return added;
+    }
+
     private static ExperimentResult Evaluate(ExperimentCell cell, TrainingOptions run, TrainingSummary summary, double seconds)
     {
-        var model = ModelSource.Load(run.RunDirectory);
+        var (cases, scores, largest) = ScoreValidation(run.RunDirectory, run.DataDirectory);
+        var labeled = RunRecord.ReadFolder(run.RunDirectory).Labeled;
+        return new ExperimentResult(TrainingMethods.Name(cell.Method), cell.Labeled.ToString(), cell.Seed, labeled,
+            cases, scores, seconds, summary.BestIteration, LargestComponentScores: largest);
+    }
+
+    /// <summary>A run's best checkpoint on its validation cases: as predicted, and on each prediction's largest connected component.</summary>
+    private static (IReadOnlyList<string> Cases, List<SegmentationScores> Scores, List<SegmentationScores> Largest) ScoreValidation(string runDirectory, string dataDirectory)
+    {
+        var model = ModelSource.Load(runDirectory);
         using var network = model.Net;
-        var split = model.Record!.Split ?? throw new PmcmException($"{run.RunDirectory}: the run record names no split");
+        var split = model.Record!.Split ?? throw new PmcmException($"{runDirectory}: the run record names no split");
         if (split.Validation.Count == 0) throw new PmcmException("the experiment needs validation cases to score runs on");
-        var data = TrainingData.Open(model.Record.Data ?? run.DataDirectory, run.RunDirectory, model.Grid);
+        var data = TrainingData.Open(model.Record.Data ?? dataDirectory, runDirectory, model.Grid);
         var device = TorchRuntime.ResolveDevice(model.Record.Device);
         var cases = split.Validation.Select(data.LoadLabeled).ToList();
-        var scores = Evaluator.For(model, device).Score(cases).Select(c => c.Scores).ToList();
-        return new ExperimentResult(TrainingMethods.Name(cell.Method), cell.Labeled.ToString(), cell.Seed, model.Record.Labeled,
-            split.Validation, scores, seconds, summary.BestIteration);
+        var evaluated = Evaluator.For(model, device).Score(cases);
+        return (split.Validation, evaluated.Select(c => c.Scores).ToList(), evaluated.Zip(cases, Evaluator.ScoreLargestComponent).ToList());
     }
 
     /// <param name="advice">What the user can do about an unreadable file, appended to the error.</param>

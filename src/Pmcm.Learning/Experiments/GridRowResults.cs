@@ -33,6 +33,18 @@ public sealed record GridRowResults(string Folder, ExperimentGridRow Row, IReadO
     /// <summary>The row with the scores of <paramref name="cases"/> left out of every run.</summary>
     public GridRowResults Without(IReadOnlySet<string> cases) => this with { Runs = Runs.Select(r => r.Without(cases)).ToList() };
 
+    /// <summary>
+    /// The row with each run scored on its predictions' largest connected components; an error naming the runs
+    /// that kept no such scores.
+    /// </summary>
+    public GridRowResults OnLargestComponent()
+    {
+        var lacking = Runs.Where(r => r.LargestComponentScores is null).Select(r => new ExperimentCell(Row.Method, Row.Labeled, r.Seed).Name).ToList();
+        if (lacking.Count > 0)
+            throw new PmcmException($"{Folder}: {string.Join(", ", lacking)} kept no largest-component scores (a {ExperimentRunner.ResultFile} from before they were); `pmcm experiment --collect` on that grid adds them");
+        return this with { Runs = Runs.Select(r => r.OnLargestComponent()!).ToList() };
+    }
+
     /// <summary>The settings the two rows' runs differ in, besides those that name a cell (method, labeled count, seed, split) or only place it (device, threads).</summary>
     public IReadOnlyList<(string Setting, string Mine, string Theirs)> SettingsDifferentFrom(GridRowResults other)
     {

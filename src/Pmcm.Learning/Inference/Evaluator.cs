@@ -1,6 +1,7 @@
 using Pmcm.Core.Data;
 using Pmcm.Core.Inference;
 using Pmcm.Core.Metrics;
+using Pmcm.Core.Morphology;
 using static TorchSharp.torch;
 
 namespace Pmcm.Learning.Inference;
@@ -21,15 +22,30 @@ public sealed class Evaluator(SlidingWindowInferer inferer)
     public EvaluatedCase Score(LabeledCase c)
     {
         var result = Inferer.Segment(c.Image.Data, c.Image.Shape);
-        var prediction = new bool[result.Mask.Length];
-        var reference = new bool[result.Mask.Length];
-        for (var i = 0; i < prediction.Length; i++)
-        {
-            prediction[i] = result.Mask[i] != 0;
-            reference[i] = c.Label[i] != 0;
-        }
-        return new EvaluatedCase(c.Name, SegmentationMetrics.Compute(prediction, reference, c.Image.Shape), result.Mask);
+        return new EvaluatedCase(c.Name, Compare(Foreground(result.Mask), c), result.Mask);
     }
 
     public IReadOnlyList<EvaluatedCase> Score(IEnumerable<LabeledCase> cases) => cases.Select(Score).ToList();
+
+    /// <summary>
+    /// <paramref name="scored"/>'s prediction with only its largest 26-connected component kept (the reference's
+    /// <c>--nms</c> post-processing, off in its test script) scored again against <paramref name="c"/>'s label,
+    /// without a second inference: how much of a score stray blobs cost.
+    /// </summary>
+    public static SegmentationScores ScoreLargestComponent(EvaluatedCase scored, LabeledCase c)
+    {
+        if (scored.Name != c.Name || scored.Mask.Length != c.Label.Length)
+            throw new ArgumentException($"the prediction of {scored.Name} ({scored.Mask.Length} voxels) is not one of {c.Name} ({c.Label.Length} voxels)");
+        return Compare(ConnectedComponents.Largest(Foreground(scored.Mask), c.Image.Shape), c);
+    }
+
+    private static SegmentationScores Compare(bool[] prediction, LabeledCase c) =>
+        SegmentationMetrics.Compute(prediction, Foreground(c.Label), c.Image.Shape);
+
+    private static bool[] Foreground(byte[] mask)
+    {
+        var foreground = new bool[mask.Length];
+        for (var i = 0; i < mask.Length; i++) foreground[i] = mask[i] != 0;
+        return foreground;
+    }
 }

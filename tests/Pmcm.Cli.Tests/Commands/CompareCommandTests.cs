@@ -14,12 +14,15 @@ public sealed class CompareCommandTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
-    // A finished cell with two validation cases, a and b (Jaccard = Dice, ASD = HD95 / 2).
-    private void Cell(string grid, string method, int seed, bool standardise, (double Dice, double Hd95) a, (double Dice, double Hd95) b)
+    // A finished cell with two validation cases, a and b (Jaccard = Dice, ASD = HD95 / 2), and the scores of their
+    // largest components if given.
+    private void Cell(string grid, string method, int seed, bool standardise, (double Dice, double Hd95) a, (double Dice, double Hd95) b,
+        (double Dice, double Hd95)[]? largest = null)
     {
         var folder = Directory.CreateDirectory(Path.Combine(_temp.Path, grid, $"{method}-labeled8-seed{seed}")).FullName;
-        var scores = new[] { a, b }.Select(c => new SegmentationScores(c.Dice, c.Dice, c.Hd95, c.Hd95 / 2, false, false)).ToList();
-        var result = new ExperimentResult(method, "8", seed, 8, ["a", "b"], scores, 60, 3000);
+        static List<SegmentationScores> Scores(IEnumerable<(double Dice, double Hd95)> cases) =>
+            cases.Select(c => new SegmentationScores(c.Dice, c.Dice, c.Hd95, c.Hd95 / 2, false, false)).ToList();
+        var result = new ExperimentResult(method, "8", seed, 8, ["a", "b"], Scores([a, b]), 60, 3000, LargestComponentScores: largest is null ? null : Scores(largest));
         File.WriteAllText(Path.Combine(folder, ExperimentRunner.ResultFile), JsonSerializer.Serialize(result));
         new RunRecord { Method = method, Iterations = 3000, Seed = seed, NFilters = 8, Classes = 2, Patch = new Shape3(48, 48, 32), Stride = new Shape3(18, 18, 4), Standardise = standardise }
             .Write(new RunFiles(folder).Record);
@@ -60,6 +63,34 @@ public sealed class CompareCommandTests : IDisposable
         Assert.Contains("paired over 2 seeds × 2 validation cases", stdout);
         Assert.Contains("settings differ: standardise true against false", stdout);
         Assert.Contains("+15.00 [", stdout);
+    }
+
+    [Fact]
+    public void Lcc_pairs_the_largest_component_scores_and_names_the_runs_that_kept_none()
+    {
+        Cell("main", "pmcm", 1, false, (0.8, 9), (0.6, 9), largest: [(0.85, 3), (0.7, 4)]);
+        Cell("main", "supervised", 1, false, (0.6, 8), (0.6, 6), largest: [(0.6, 6), (0.65, 4)]);
+        string[] arguments = ["compare", "--grid", _temp.File("main"), "--row", "pmcm:8", "--baseline-row", "supervised:8"];
+        var (exit, stdout, stderr) = CliHarness.Run([.. arguments, "--lcc", "--json"]);
+        Assert.True(exit == 0, stderr);
+        var json = JsonDocument.Parse(stdout).RootElement;
+        // Largest components: Dice differences 0.25 and 0.05; HD95 ratio (3 + 4) / (6 + 4). As predicted: 0.1 and 18 / 14.
+        Assert.True(json.GetProperty("largest_component").GetBoolean());
+        Assert.Equal(0.15, json.GetProperty("dice").GetProperty("estimate").GetDouble(), 12);
+        Assert.Equal(0.7, json.GetProperty("hd95_ratio").GetProperty("estimate").GetDouble(), 12);
+        (exit, stdout, stderr) = CliHarness.Run([.. arguments, "--json"]);
+        Assert.True(exit == 0, stderr);
+        Assert.Equal(0.1, JsonDocument.Parse(stdout).RootElement.GetProperty("dice").GetProperty("estimate").GetDouble(), 12);
+        (exit, stdout, _) = CliHarness.Run([.. arguments, "--lcc"]);
+        Assert.Contains("scored on each prediction's largest connected component", stdout);
+
+        // A result.json from before those scores were kept: an error naming it and saying how to add them.
+        Cell("main", "pmcm", 2, false, (0.8, 9), (0.6, 9), largest: [(0.85, 3), (0.7, 4)]);
+        Cell("main", "supervised", 2, false, (0.6, 8), (0.6, 6));
+        (exit, _, stderr) = CliHarness.Run([.. arguments, "--lcc"]);
+        Assert.Equal(1, exit);
+        Assert.Contains("supervised-labeled8-seed2 kept no largest-component scores", stderr);
+        Assert.Contains("`pmcm experiment --collect` on that grid adds them", stderr);
     }
 
     [Fact]

@@ -69,6 +69,14 @@ public sealed class ExperimentMarkdownTests : IDisposable
             Assert.Contains($"- {method}, 2 labeled, seed 1, {which} case ", md);
         Assert.Contains("**pmcm, 2 labeled** (2 runs)", md); // the training dynamics of the pmcm row
 
+        // The same table again from the scores of each prediction's largest connected component.
+        var largestMeans = new[] { results["pmcm-labeled2-seed1"], results["pmcm-labeled2-seed2"] }.Select(r => 100 * r.LargestComponentScores!.Average(s => s.Dice)).ToArray();
+        var largestMean = largestMeans.Average();
+        var largestStd = Math.Sqrt(largestMeans.Sum(v => (v - largestMean) * (v - largestMean)));
+        var largest = md[md.IndexOf("\n## Scored on the largest connected component\n", StringComparison.Ordinal)..md.IndexOf("\n## Validation curves", StringComparison.Ordinal)];
+        Assert.Contains(Invariant($"| pmcm | 2 | {largestMean:F2} ± {largestStd:F2} |"), largest);
+        Assert.Contains("| pmcm | supervised | 2 | 4 (2 × 2) |", largest);
+
         // Each run's Dice on each validation case, in the order the run scored them.
         var seed1 = results["pmcm-labeled2-seed1"];
         var cells = seed1.Scores.Select(sc => Invariant($"{100 * sc.Dice:F0}") + (sc.EmptyPrediction ? " E" : ""));

@@ -116,6 +116,28 @@ public sealed class ExperimentReportTests : IDisposable
     }
 
     [Fact]
+    public void The_largest_component_report_rests_on_those_scores_once_every_cell_has_them()
+    {
+        var cells = new ExperimentRunner(_grid).Collect().Finished;
+        Assert.Null(ExperimentReport.Of(new ExperimentRunner(_grid).Collect()).LargestComponent);
+        // Cut to their largest component, predictions gain 0.1 Dice; supervised HD95 halves, pmcm's quarters.
+        foreach (var cell in cells)
+            LargestComponent(cell, s => s.EmptyPrediction ? s : s with { Dice = s.Dice + 0.1, Hd95 = s.Hd95 / (cell.Result.Method == "pmcm" ? 4 : 2) });
+
+        var report = ExperimentReport.Of(new ExperimentRunner(_grid).Collect());
+
+        Assert.Empty(report.WithoutLargestComponent);
+        var largest = report.LargestComponent!;
+        Assert.Equal(0.65, report.Rows[0].Dice.Mean, 1e-12); // the main table stays as predicted
+        Assert.Equal(0.75, largest.Rows[0].Dice.Mean, 1e-12);
+        Assert.Equal(4.5, largest.Rows[0].Hd95.Mean, 1e-12); // (5 + 3 + 6 + 4) / 4
+        var pmcm = largest.Comparisons.Single(c => c.Method == "pmcm");
+        Assert.Equal(0.1, pmcm.Dice.Estimate, 1e-12);
+        Assert.Equal(1.75 / 4.5, pmcm.Hd95Ratio!.Value.Estimate, 1e-12); // pmcm (2 + 1 + 2.25 + 1.75) / 4 over 4.5
+        Assert.Equal(7.0 / 9, report.Comparisons.Single(c => c.Method == "pmcm").Hd95Ratio!.Value.Estimate, 1e-12);
+    }
+
+    [Fact]
     public void Validation_curves_average_the_seeds_at_each_iteration()
     {
         Validation("supervised-labeled2-seed1", (50, 0.4, 20), (100, 0.6, 10));
@@ -190,6 +212,13 @@ public sealed class ExperimentReportTests : IDisposable
         File.WriteAllText(Path.Combine(folder, ExperimentRunner.ResultFile), JsonSerializer.Serialize(result));
         new RunRecord { Method = method, Iterations = iterations, Seed = seed, NFilters = 2, Classes = 2, Patch = new Shape3(8, 8, 8), Stride = new Shape3(4, 4, 4) }
             .Write(new RunFiles(folder).Record);
+    }
+
+    // Rewrites a finished cell's result.json with largest-component scores made from its scores by `cut`.
+    private static void LargestComponent(FinishedCell cell, Func<SegmentationScores, SegmentationScores> cut)
+    {
+        var result = cell.Result with { LargestComponentScores = cell.Result.Scores.Select(cut).ToList() };
+        File.WriteAllText(Path.Combine(cell.RunDirectory, ExperimentRunner.ResultFile), JsonSerializer.Serialize(result));
     }
 
     private void Validation(string cell, params (long Iteration, double Dice, double Hd95)[] points)

@@ -1,4 +1,5 @@
 using Pmcm.Core.Data;
+using Pmcm.Core.Metrics;
 using Pmcm.Core.Volumes;
 using Pmcm.Learning.Inference;
 using static TorchSharp.torch;
@@ -39,6 +40,30 @@ public class EvaluatorTests
             Assert.Equal(logit < 0, s.Scores.EmptyPrediction);
             Assert.All(s.Mask, m => Assert.Equal(logit > 0 ? 1 : 0, m));
         }
+    }
+
+    [Fact]
+    public void TheLargestComponentDropsAStrayBlobFromTheSamePrediction()
+    {
+        var shape = new Shape3(20, 18, 17);
+        var c = BoxCase("a", shape, 4); // the 4³ box at (2..5, 3..6, 1..4)
+        var mask = (byte[])c.Label.Clone();
+        // A 2³ blob far off: an eighth of the prediction's surface, so it sets HD95 (the farthest 5 % of surface points).
+        for (var x = 16; x < 18; x++)
+        for (var y = 14; y < 16; y++)
+        for (var z = 13; z < 15; z++)
+            mask[shape.Index(x, y, z)] = 1;
+        var raw = SegmentationMetrics.Compute(mask.Select(m => m != 0).ToArray(), c.Label.Select(m => m != 0).ToArray(), shape);
+        Assert.True(raw.Hd95 > 10, $"HD95 {raw.Hd95}");
+        Assert.Equal(2 * 64.0 / (72 + 64), raw.Dice, 1e-12);
+        var scored = new EvaluatedCase("a", raw, mask);
+
+        var largest = Evaluator.ScoreLargestComponent(scored, c);
+
+        Assert.Equal((1.0, 1.0, 0.0, 0.0, false), (largest.Dice, largest.Jaccard, largest.Hd95, largest.Asd, largest.EmptyPrediction));
+        Assert.Equal(72, mask.Count(m => m == 1)); // the prediction itself is left as it was
+        var error = Assert.Throws<ArgumentException>(() => Evaluator.ScoreLargestComponent(scored with { Name = "b" }, c));
+        Assert.Contains("is not one of a", error.Message);
     }
 
     [Fact]
