@@ -62,14 +62,23 @@ public sealed record ExperimentReport(
         return (mine - baseline) / (bound - baseline);
     }
 
-    /// <summary>The table as CSV: scores as fractions / voxels, std over seeds (ddof = 1, NaN with one seed).</summary>
+    /// <summary>
+    /// The table as CSV: scores as fractions / voxels, std over seeds (ddof = 1, NaN with one seed); the <c>lcc_</c>
+    /// columns are the same on each prediction's largest connected component, empty without <see cref="LargestComponent"/>.
+    /// </summary>
     public string Csv()
     {
-        var text = new StringBuilder("method,labeled,dice_mean,dice_std,jaccard_mean,jaccard_std,hd95_mean,hd95_std,asd_mean,asd_std,seeds,cases,empty_predictions,iterations,minutes_per_run\n");
-        foreach (var r in Rows)
+        var text = new StringBuilder("method,labeled,dice_mean,dice_std,jaccard_mean,jaccard_std,hd95_mean,hd95_std,asd_mean,asd_std,seeds,cases,empty_predictions,iterations,minutes_per_run,lcc_dice_mean,lcc_dice_std,lcc_hd95_mean,lcc_hd95_std\n");
+        for (var i = 0; i < Rows.Count; i++)
+        {
+            var r = Rows[i];
+            // Both reports group the same cells the same way, so their rows line up.
+            var l = LargestComponent?.Rows[i];
             text.AppendLine(string.Join(",", r.Method, r.LabeledCases, F(r.Dice.Mean, 6), F(r.Dice.Std, 6), F(r.Jaccard.Mean, 6), F(r.Jaccard.Std, 6),
                 F(r.Hd95.Mean, 4), F(r.Hd95.Std, 4), F(r.Asd.Mean, 4), F(r.Asd.Std, 4), r.Seeds.Count, r.Cases, r.EmptyPredictions,
-                string.Join(' ', r.Iterations), F(r.MinutesPerRun, 2)));
+                string.Join(' ', r.Iterations), F(r.MinutesPerRun, 2),
+                l is null ? "" : F(l.Dice.Mean, 6), l is null ? "" : F(l.Dice.Std, 6), l is null ? "" : F(l.Hd95.Mean, 4), l is null ? "" : F(l.Hd95.Std, 4)));
+        }
         return text.ToString();
     }
 

@@ -135,6 +135,7 @@ public sealed class ExperimentReportTests : IDisposable
         Assert.Equal(0.1, pmcm.Dice.Estimate, 1e-12);
         Assert.Equal(1.75 / 4.5, pmcm.Hd95Ratio!.Value.Estimate, 1e-12); // pmcm (2 + 1 + 2.25 + 1.75) / 4 over 4.5
         Assert.Equal(7.0 / 9, report.Comparisons.Single(c => c.Method == "pmcm").Hd95Ratio!.Value.Estimate, 1e-12);
+        Assert.EndsWith(",2.50,0.750000,0.070711,4.5000,0.7071", report.Csv().Split('\n')[1]); // the supervised row
     }
 
     [Fact]
@@ -198,9 +199,9 @@ public sealed class ExperimentReportTests : IDisposable
     public void Results_csv_has_one_line_per_row_with_the_spread_over_seeds()
     {
         var csv = ExperimentReport.Of(new ExperimentRunner(_grid).Collect()).Csv().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("method,labeled,dice_mean,dice_std,jaccard_mean,jaccard_std,hd95_mean,hd95_std,asd_mean,asd_std,seeds,cases,empty_predictions,iterations,minutes_per_run", csv[0]);
-        Assert.Equal("supervised,2,0.650000,0.070711,0.650000,0.070711,9.0000,1.4142,4.5000,0.7071,2,4,0,100,2.50", csv[1]);
-        Assert.Equal("pmcm,2,0.750000,0.070711,0.750000,0.070711,7.0000,1.4142,3.5000,0.7071,2,4,0,100 150,2.50", csv[4]);
+        Assert.Equal("method,labeled,dice_mean,dice_std,jaccard_mean,jaccard_std,hd95_mean,hd95_std,asd_mean,asd_std,seeds,cases,empty_predictions,iterations,minutes_per_run,lcc_dice_mean,lcc_dice_std,lcc_hd95_mean,lcc_hd95_std", csv[0]);
+        Assert.Equal("supervised,2,0.650000,0.070711,0.650000,0.070711,9.0000,1.4142,4.5000,0.7071,2,4,0,100,2.50,,,,", csv[1]);
+        Assert.Equal("pmcm,2,0.750000,0.070711,0.750000,0.070711,7.0000,1.4142,3.5000,0.7071,2,4,0,100 150,2.50,,,,", csv[4]);
     }
 
     // A finished cell: result.json (Jaccard = Dice, ASD = HD95 / 2; Dice 0 means an empty prediction) and run.json.
