@@ -130,7 +130,10 @@ public sealed class ExperimentRunner(ExperimentOptions options)
             // The stored scores stay the run's scores; a prediction that came out differently (another machine's
             // arithmetic, say) is reported, since the added scores are of the new one.
             if (!scores.SequenceEqual(stored.Scores))
-                Log?.Invoke($"{cell.Name}: warning: segmenting the validation cases again gave other scores than {ResultFile} holds (Dice {scores.Average(x => x.Dice):F4} against {stored.Scores.Average(x => x.Dice):F4}); its largest-component scores are of the new segmentation");
+            {
+                var largestChange = scores.Zip(stored.Scores, (a, b) => Math.Abs(a.Dice - b.Dice)).Max();
+                Log?.Invoke(FormattableString.Invariant($"{cell.Name}: warning: segmenting the validation cases again gave other scores than {ResultFile} holds (Dice differs by up to {largestChange:G3} on a case); its largest-component scores are of the new segmentation"));
+            }
             AtomicFile.WriteAllText(path, JsonSerializer.Serialize(stored with { LargestComponentScores = largest }, Json));
             Log?.Invoke($"{cell.Name}: scored on each prediction's largest connected component too (kept in {ResultFile})");
             added++;

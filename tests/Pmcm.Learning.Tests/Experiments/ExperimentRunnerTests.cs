@@ -58,6 +58,14 @@ public class ExperimentRunnerTests
         var partial = ExperimentReport.Of(new ExperimentRunner(grid).Collect());
         Assert.Null(partial.LargestComponent); // not every cell has the scores: no half-and-half table
         Assert.Equal(["pmcm-labeled2-seed5"], partial.WithoutLargestComponent);
+
+        // Stored scores that segmenting again does not reproduce stay as stored, with a warning that says by how much.
+        var changed = results[0] with { Scores = [results[0].Scores[0] with { Dice = results[0].Scores[0].Dice + 0.25 }, results[0].Scores[1]], LargestComponentScores = null };
+        File.WriteAllText(Result("supervised-labeled2-seed5"), JsonSerializer.Serialize(changed, Json));
+        log.Clear();
+        Assert.Equal(1, new ExperimentRunner(grid) { Log = log.Add }.AddLargestComponentScores());
+        Assert.Contains("supervised-labeled2-seed5: warning: segmenting the validation cases again gave other scores than result.json holds (Dice differs by up to 0.25 on a case)", log[0]);
+        Assert.Equal(changed.Scores, JsonSerializer.Deserialize<ExperimentResult>(File.ReadAllText(Result("supervised-labeled2-seed5")), Json)!.Scores);
     }
 
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
