@@ -113,10 +113,13 @@ publish() {
   [ -n "${grid_report[$grid]:-}" ] || return 0
   local report=${grid_report[$grid]#*--report } && report=${report%% *}
   local pictures=${report%.md}
+  # report.out is the last report's output; report.log keeps every report's messages (warnings, cells scored again).
+  local log=${grid_out[$grid]}/report
   # shellcheck disable=SC2086 # grid_args and grid_report hold several options
   (cd "$repo" && flock "${grid_out[main]}/.git.lock" sh -c \
     "'$pmcm' experiment ${scale[*]} ${grid_args[$grid]} --out '${grid_out[$grid]}' --seeds 1,2,3 ${grid_report[$grid]} --collect \
-       > '${grid_out[$grid]}/report.out' 2>&1 && git add $report $pictures && git commit -q -m 'LA grid: $report after $grid/$cell' -- $report $pictures") || true
+       > '$log.out' 2>&1; rc=\$?; { date -u +%FT%TZ; grep -v '^|' '$log.out'; } >> '$log.log'; [ \$rc = 0 ] \
+       && git add $report $pictures && git commit -q -m 'LA grid: $report after $grid/$cell' -- $report $pictures") || true
 }
 
 worker() {
