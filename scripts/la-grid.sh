@@ -130,7 +130,8 @@ worker() {
   for spec in "${cells[@]}"; do
     IFS=: read -r grid method labeled seed <<< "$spec"
     local cell=$method-labeled$labeled-seed$seed out=${grid_out[$grid]}
-    [ -f "$out/$cell/result.json" ] && { [ -f "$repo/${grid_docs[$grid]}/$cell/result.json" ] || publish "$grid" "$cell"; continue; }
+    # A published result.json that differs (a report since added its largest-component scores) is published again.
+    [ -f "$out/$cell/result.json" ] && { cmp -s "$out/$cell/result.json" "$repo/${grid_docs[$grid]}/$cell/result.json" || publish "$grid" "$cell"; continue; }
     mkdir -p "$out"
     exec {lock}> "$out/$cell.lock"
     if flock -n "$lock"; then

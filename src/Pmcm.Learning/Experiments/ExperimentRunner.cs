@@ -124,7 +124,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
             var stored = Read(path);
             var folder = Path.Combine(options.OutDirectory, cell.Name);
             if (stored.LargestComponentScores is not null || !File.Exists(new RunFiles(folder).BestWeights)) continue;
-            var (cases, scores, largest) = ScoreValidation(folder, options.Template.DataDirectory);
+            var (_, cases, scores, largest) = ScoreValidation(folder, options.Template.DataDirectory);
             if (!cases.SequenceEqual(stored.Cases))
                 throw new PmcmException($"{path}: scores cases {string.Join(", ", stored.Cases)}, but its run validates on {string.Join(", ", cases)}");
             // The stored scores stay the run's scores; a prediction that came out differently (another machine's
@@ -143,14 +143,16 @@ public sealed class ExperimentRunner(ExperimentOptions options)
 
     private static ExperimentResult Evaluate(ExperimentCell cell, TrainingOptions run, TrainingSummary summary, double seconds)
     {
-        var (cases, scores, largest) = ScoreValidation(run.RunDirectory, run.DataDirectory);
-        var labeled = RunRecord.ReadFolder(run.RunDirectory).Labeled;
+        var (labeled, cases, scores, largest) = ScoreValidation(run.RunDirectory, run.DataDirectory);
         return new ExperimentResult(TrainingMethods.Name(cell.Method), cell.Labeled.ToString(), cell.Seed, labeled,
             cases, scores, seconds, summary.BestIteration, LargestComponentScores: largest);
     }
 
-    /// <summary>A run's best checkpoint on its validation cases: as predicted, and on each prediction's largest connected component.</summary>
-    private static (IReadOnlyList<string> Cases, List<SegmentationScores> Scores, List<SegmentationScores> Largest) ScoreValidation(string runDirectory, string dataDirectory)
+    /// <summary>
+    /// A run's best checkpoint on its validation cases, as predicted and on each prediction's largest connected
+    /// component, with the run's labeled case count.
+    /// </summary>
+    private static (int Labeled, IReadOnlyList<string> Cases, List<SegmentationScores> Scores, List<SegmentationScores> Largest) ScoreValidation(string runDirectory, string dataDirectory)
     {
         var model = ModelSource.Load(runDirectory);
         using var network = model.Net;
@@ -160,7 +162,7 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         var device = TorchRuntime.ResolveDevice(model.Record.Device);
         var cases = split.Validation.Select(data.LoadLabeled).ToList();
         var evaluated = Evaluator.For(model, device).Score(cases);
-        return (split.Validation, evaluated.Select(c => c.Scores).ToList(), evaluated.Zip(cases, Evaluator.ScoreLargestComponent).ToList());
+        return (model.Record.Labeled, split.Validation, evaluated.Select(c => c.Scores).ToList(), evaluated.Zip(cases, Evaluator.ScoreLargestComponent).ToList());
     }
 
     /// <param name="advice">What the user can do about an unreadable file, appended to the error.</param>
