@@ -70,7 +70,12 @@ public sealed class SlurmExperimentTests : IDisposable
                 Assert.Equal(local.RootElement.GetProperty(field).GetRawText(), slurm.RootElement.GetProperty(field).GetRawText());
         }
         // And the same table, but for the minutes each run took.
-        static IEnumerable<string> WithoutMinutes(string csv) => File.ReadAllLines(csv).Select(line => line[..line.LastIndexOf(',')]);
+        static IEnumerable<string> WithoutMinutes(string csv)
+        {
+            var lines = File.ReadAllLines(csv);
+            var minutes = Array.IndexOf(lines[0].Split(','), "minutes_per_run");
+            return lines.Select(line => string.Join(',', line.Split(',').Where((_, i) => i != minutes)));
+        }
         Assert.Equal(WithoutMinutes(Path.Combine(here, "results.csv")), WithoutMinutes(Path.Combine(onSlurm, "results.csv")));
     }
 
