@@ -10,7 +10,7 @@ namespace Pmcm.Cli.Reports;
 
 /// <summary>
 /// The experiment's page, <c>OUT/index.html</c>: the grid's settings, the paper-style table (sortable), the bar
-/// charts (<c>results.png</c>), and one row per run with its own scores and links to its folder and training
+/// charts (<c>results.png</c>), the same table on each prediction's largest connected component, and one row per run with its own scores and links to its folder and training
 /// curves. Links are relative, so the experiment folder can be copied off a cluster and opened anywhere.
 /// </summary>
 public static class ExperimentPage
@@ -35,18 +35,20 @@ public static class ExperimentPage
         html.Append("""
             <h2>Results</h2>
             <p>Mean ± std over seeds (sample std) of each seed's mean over its validation cases; HD95 and ASD in voxels. Click a header to sort.</p>
-            <table class="sortable" id="results">
-            <thead><tr><th data-sort="text">method</th><th class="num" data-sort="number">labeled</th><th class="num" data-sort="number">Dice (%)</th><th class="num" data-sort="number">Jaccard (%)</th><th class="num" data-sort="number">HD95</th><th class="num" data-sort="number">ASD</th><th class="num" data-sort="number">seeds</th><th class="num" data-sort="number">empty predictions</th><th class="num" data-sort="number">minutes per run</th></tr></thead>
-            <tbody>
 
             """);
-        foreach (var r in report.Rows)
+        RowsTable(html, "results", report);
+        html.Append(CultureInfo.InvariantCulture, $"<p><img src=\"{ChartName}\" alt=\"Dice and HD95 per method\" style=\"max-width: 100%; image-rendering: auto\"></p>\n");
+
+        // The reference's --nms: the same predictions cut to their largest component, so stray blobs stop deciding HD95.
+        html.Append("<h2>Scored on the largest connected component</h2>\n");
+        if (report.LargestComponent is { } largest)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr data-method=\"{HtmlPage.Escape(r.Method)}\" data-labeled=\"{HtmlPage.Escape(r.Labeled)}\"><td>{HtmlPage.Escape(r.Method)}</td><td class=\"num\">{r.LabeledCases}</td>");
-            html.Append(Pm(r.Dice, 100)).Append(Pm(r.Jaccard, 100)).Append(Pm(r.Hd95, 1)).Append(Pm(r.Asd, 1));
-            html.Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{r.Seeds.Count}</td><td class=\"num\">{r.EmptyPredictions}</td>{HtmlPage.NumberCell(r.MinutesPerRun, 1)}</tr>\n");
+            html.Append("<p>The same predictions with only their largest 26-connected component kept (the reference's <code>--nms</code>), as <code>pmcm eval --lcc</code> scores them.</p>\n");
+            RowsTable(html, "largest-component", largest);
         }
-        html.Append(CultureInfo.InvariantCulture, $"</tbody></table>\n<p><img src=\"{ChartName}\" alt=\"Dice and HD95 per method\" style=\"max-width: 100%; image-rendering: auto\"></p>\n");
+        else
+            html.Append(CultureInfo.InvariantCulture, $"<p id=\"largest-component\">Not scored: {HtmlPage.Escape(string.Join(", ", report.WithoutLargestComponent))} kept no largest-component scores.</p>\n");
 
         html.Append("""
             <h2>Runs</h2>
@@ -76,6 +78,23 @@ public static class ExperimentPage
         var page = Path.Combine(options.OutDirectory, ReportFolder.PageName);
         AtomicFile.WriteAllText(page, html.ToString());
         return page;
+    }
+
+    private static void RowsTable(StringBuilder html, string id, ExperimentReport report)
+    {
+        html.Append(CultureInfo.InvariantCulture, $"""
+            <table class="sortable" id="{id}">
+            <thead><tr><th data-sort="text">method</th><th class="num" data-sort="number">labeled</th><th class="num" data-sort="number">Dice (%)</th><th class="num" data-sort="number">Jaccard (%)</th><th class="num" data-sort="number">HD95</th><th class="num" data-sort="number">ASD</th><th class="num" data-sort="number">seeds</th><th class="num" data-sort="number">empty predictions</th><th class="num" data-sort="number">minutes per run</th></tr></thead>
+            <tbody>
+
+            """);
+        foreach (var r in report.Rows)
+        {
+            html.Append(CultureInfo.InvariantCulture, $"<tr data-method=\"{HtmlPage.Escape(r.Method)}\" data-labeled=\"{HtmlPage.Escape(r.Labeled)}\"><td>{HtmlPage.Escape(r.Method)}</td><td class=\"num\">{r.LabeledCases}</td>");
+            html.Append(Pm(r.Dice, 100)).Append(Pm(r.Jaccard, 100)).Append(Pm(r.Hd95, 1)).Append(Pm(r.Asd, 1));
+            html.Append(CultureInfo.InvariantCulture, $"<td class=\"num\">{r.Seeds.Count}</td><td class=\"num\">{r.EmptyPredictions}</td>{HtmlPage.NumberCell(r.MinutesPerRun, 1)}</tr>\n");
+        }
+        html.Append("</tbody></table>\n");
     }
 
     private static string Pm(SeedStatistic s, double factor) =>

@@ -3,7 +3,8 @@ using Pmcm.Cli.Tests.Browser;
 
 namespace Pmcm.Cli.Tests.Reports;
 
-/// <summary>`pmcm experiment` writes index.html beside results.md: the table, the chart and one row per run.</summary>
+/// <summary>`pmcm experiment` writes index.html beside results.md: the table, the chart, the table on the largest
+/// connected components and one row per run.</summary>
 [Collection("Console")]
 public sealed class ExperimentPageTests : IDisposable
 {
@@ -18,16 +19,28 @@ public sealed class ExperimentPageTests : IDisposable
         var output = RunGrid();
         var html = File.ReadAllText(Path.Combine(output, "index.html"));
 
-        Assert.Equal(["2", "all"], Regex.Matches(html, "<tr data-method=\"supervised\" data-labeled=\"([^\"]+)\"").Select(m => m.Groups[1].Value));
+        var results = Table(html, "results");
+        Assert.Equal(["2", "all"], Regex.Matches(results, "<tr data-method=\"supervised\" data-labeled=\"([^\"]+)\"").Select(m => m.Groups[1].Value));
         Assert.Equal(["supervised-labeled2-seed5", "supervised-labeledall-seed5"], Regex.Matches(html, "<tr data-run=\"([^\"]+)\"").Select(m => m.Groups[1].Value));
         var images = Regex.Matches(html, "<img src=\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(["results.png", "supervised-labeled2-seed5/training_curves.png", "supervised-labeledall-seed5/training_curves.png"], images);
         Assert.All(images, image => Assert.True(File.Exists(Path.Combine(output, image)), image));
 
-        // The page's Dice column is results.csv's, in percent.
+        // The page's Dice columns are results.csv's, in percent: as predicted, and on the largest connected component.
+        var header = File.ReadAllLines(Path.Combine(output, "results.csv"))[0].Split(',').ToList();
         var csv = File.ReadAllLines(Path.Combine(output, "results.csv"))[1].Split(',');
-        var dice = 100 * double.Parse(csv[2], System.Globalization.CultureInfo.InvariantCulture);
-        Assert.Contains($">{dice:F2} ± ", html);
+        double Percent(string column) => 100 * double.Parse(csv[header.IndexOf(column)], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Contains($">{Percent("dice_mean"):F2} ± ", results);
+        var largest = Table(html, "largest-component");
+        Assert.Equal(["2", "all"], Regex.Matches(largest, "<tr data-method=\"supervised\" data-labeled=\"([^\"]+)\"").Select(m => m.Groups[1].Value));
+        Assert.Contains($">{Percent("lcc_dice_mean"):F2} ± ", largest);
+    }
+
+    private static string Table(string html, string id)
+    {
+        var start = html.IndexOf($"<table class=\"sortable\" id=\"{id}\">", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no table {id}");
+        return html[start..html.IndexOf("</table>", start, StringComparison.Ordinal)];
     }
 
     [ChromiumFact]
