@@ -16,7 +16,7 @@ namespace Pmcm.Cli.Reports;
 /// labeled count, the best and the worst validation case by Dice (as <c>result.json</c> scored them) of the first
 /// seed's run. Each case is segmented again from that run's best.pth by the <see cref="Evaluator"/> and drawn as
 /// <see cref="OrthogonalSlices"/> under a caption with the scores of that segmentation. A row whose first seed has
-/// not finished falls back to the next seed; a run without best.pth is skipped and said so.
+/// not finished, or kept no best.pth, falls back to the next seed; a row with none is skipped and said so.
 /// </summary>
 public static class ExperimentOverlays
 {
@@ -39,11 +39,13 @@ public static class ExperimentOverlays
         {
             foreach (var method in Methods.Where(m => lowest is not null && grid.Options.Methods.Any(o => TrainingMethods.Name(o) == m)))
             {
-                var cell = grid.Options.Seeds
+                var finished = grid.Options.Seeds
                     .Select(seed => grid.Finished.FirstOrDefault(c => c.Result.Method == method && c.Result.Labeled == lowest && c.Result.Seed == seed))
-                    .FirstOrDefault(c => c is not null);
-                if (cell is null) skipped.Add($"{method} ({lowest} labeled): no seed has finished");
-                else if (!File.Exists(cell.Files.BestWeights)) skipped.Add($"{cell.Cell.Name}: no {Path.GetFileName(cell.Files.BestWeights)} in {cell.RunDirectory}");
+                    .OfType<FinishedCell>().ToList();
+                // A grid restored from its published small files keeps weights for some runs only.
+                var cell = finished.FirstOrDefault(c => File.Exists(c.Files.BestWeights));
+                if (finished.Count == 0) skipped.Add($"{method} ({lowest} labeled): no seed has finished");
+                else if (cell is null) skipped.Add($"{method} ({lowest} labeled): no finished seed kept its best.pth ({string.Join(", ", finished.Select(c => c.RunDirectory))})");
                 else strips.AddRange(Draw(cell, grid.Options.Template.DataDirectory, grid.Options.Template.Device));
             }
             if (strips.Count > 0) Compose(path, strips);

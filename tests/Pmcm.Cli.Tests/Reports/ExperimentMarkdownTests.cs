@@ -96,6 +96,22 @@ public sealed class ExperimentMarkdownTests : IDisposable
         Assert.Contains("**Missing:** 1 of 4 runs have no result yet (not run, running, or failed) and are left out: 3 (pmcm-labeled2-seed2).", md);
         Assert.Contains(Invariant($"| pmcm | 2 | {seedMeans[0]:F2} ± n/a |"), md);
         Assert.Contains("| pmcm | supervised | 2 | 2 (2 × 1) |", md);
+
+        // Weights gone from a run (a grid restored from its published small files): its row is drawn from the next
+        // seed that kept them, and a row with none left is named.
+        File.Delete(Path.Combine(output, "supervised-labeled2-seed1", "best.pth"));
+        (exit, _, stderr) = CliHarness.Run(TinyGrid.Arguments(Grid, data, output, "--report", report, "--collect"));
+        Assert.True(exit == 0, stderr);
+        md = File.ReadAllText(report);
+        Assert.Contains("- supervised, 2 labeled, seed 2, best case ", md);
+        Assert.Contains("- pmcm, 2 labeled, seed 1, best case ", md);
+        Assert.DoesNotContain("Not drawn", md);
+        File.Delete(Path.Combine(output, "supervised-labeled2-seed2", "best.pth"));
+        (exit, _, stderr) = CliHarness.Run(TinyGrid.Arguments(Grid, data, output, "--report", report, "--collect"));
+        Assert.True(exit == 0, stderr);
+        md = File.ReadAllText(report);
+        Assert.Contains("Not drawn: supervised (2 labeled): no finished seed kept its best.pth", md);
+        Assert.DoesNotContain("- supervised, 2 labeled", md);
     }
 
     private static ExperimentResult Result(string output, string cell) =>
