@@ -10,8 +10,9 @@ namespace Pmcm.Cli.Reports;
 
 /// <summary>
 /// The experiment's page, <c>OUT/index.html</c>: the grid's settings, the paper-style table (sortable), the bar
-/// charts (<c>results.png</c>), the same table on each prediction's largest connected component, and one row per run with its own scores and links to its folder and training
-/// curves. Links are relative, so the experiment folder can be copied off a cluster and opened anywhere.
+/// charts (<c>results.png</c>), the same table on each prediction's largest connected component, and one row per run
+/// with its own scores and links to its folder and training curves. Links are relative, so the experiment folder can
+/// be copied off a cluster and opened anywhere.
 /// </summary>
 public static class ExperimentPage
 {

@@ -27,9 +27,9 @@ public sealed class ExperimentPageTests : IDisposable
         Assert.All(images, image => Assert.True(File.Exists(Path.Combine(output, image)), image));
 
         // The page's Dice columns are results.csv's, in percent: as predicted, and on the largest connected component.
-        var header = File.ReadAllLines(Path.Combine(output, "results.csv"))[0].Split(',').ToList();
-        var csv = File.ReadAllLines(Path.Combine(output, "results.csv"))[1].Split(',');
-        double Percent(string column) => 100 * double.Parse(csv[header.IndexOf(column)], System.Globalization.CultureInfo.InvariantCulture);
+        var csv = File.ReadAllLines(Path.Combine(output, "results.csv"));
+        var (header, row) = (csv[0].Split(',').ToList(), csv[1].Split(','));
+        double Percent(string column) => 100 * double.Parse(row[header.IndexOf(column)], System.Globalization.CultureInfo.InvariantCulture);
         Assert.Contains($">{Percent("dice_mean"):F2} ± ", results);
         var largest = Table(html, "largest-component");
         Assert.Equal(["2", "all"], Regex.Matches(largest, "<tr data-method=\"supervised\" data-labeled=\"([^\"]+)\"").Select(m => m.Groups[1].Value));
