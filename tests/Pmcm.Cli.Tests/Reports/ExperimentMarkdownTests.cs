@@ -99,17 +99,18 @@ public sealed class ExperimentMarkdownTests : IDisposable
 
         // Weights gone from a run (a grid restored from its published small files): its row is drawn from the next
         // seed that kept them, and a row with none left is named.
-        File.Delete(Path.Combine(output, "supervised-labeled2-seed1", "best.pth"));
-        (exit, _, stderr) = CliHarness.Run(TinyGrid.Arguments(Grid, data, output, "--report", report, "--collect"));
-        Assert.True(exit == 0, stderr);
-        md = File.ReadAllText(report);
+        string CollectWithoutWeightsOf(string cell)
+        {
+            File.Delete(Path.Combine(output, cell, "best.pth"));
+            var (code, _, error) = CliHarness.Run(TinyGrid.Arguments(Grid, data, output, "--report", report, "--collect"));
+            Assert.True(code == 0, error);
+            return File.ReadAllText(report);
+        }
+        md = CollectWithoutWeightsOf("supervised-labeled2-seed1");
         Assert.Contains("- supervised, 2 labeled, seed 2, best case ", md);
         Assert.Contains("- pmcm, 2 labeled, seed 1, best case ", md);
         Assert.DoesNotContain("Not drawn", md);
-        File.Delete(Path.Combine(output, "supervised-labeled2-seed2", "best.pth"));
-        (exit, _, stderr) = CliHarness.Run(TinyGrid.Arguments(Grid, data, output, "--report", report, "--collect"));
-        Assert.True(exit == 0, stderr);
-        md = File.ReadAllText(report);
+        md = CollectWithoutWeightsOf("supervised-labeled2-seed2");
         Assert.Contains("Not drawn: supervised (2 labeled): no finished seed kept its best.pth", md);
         Assert.DoesNotContain("- supervised, 2 labeled", md);
     }
