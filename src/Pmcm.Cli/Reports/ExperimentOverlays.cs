@@ -13,7 +13,7 @@ namespace Pmcm.Cli.Reports;
 
 /// <summary>
 /// The experiment report's overlay picture: for the <c>pmcm</c> and <c>supervised</c> rows at the grid's lowest
-/// labeled count, the best and the worst validation case by Dice (as <c>result.json</c> scored them) of the first
+/// labeled count with a finished run of either, the best and the worst validation case by Dice (as <c>result.json</c> scored them) of the first
 /// seed's run. Each case is segmented again from that run's best.pth by the <see cref="Evaluator"/> and drawn as
 /// <see cref="OrthogonalSlices"/> under a caption with the scores of that segmentation. A row whose first seed has
 /// not finished, or kept no best.pth, falls back to the next seed; a row with none is skipped and said so.
@@ -31,7 +31,9 @@ public static class ExperimentOverlays
     {
         // A collect job trains nothing, so nothing else has set the thread count the grid was given.
         TorchRuntime.SetThreads(grid.Options.Template.Threads);
-        var lowest = grid.Options.Labeled.Where(l => l.Count is not null).OrderBy(l => l.Count).Select(l => l.ToString()).FirstOrDefault();
+        var counts = grid.Options.Labeled.Where(l => l.Count is not null).OrderBy(l => l.Count).Select(l => l.ToString()).ToList();
+        // A grid's scarcest rows may not have run yet: draw the lowest count at which either method has finished.
+        var lowest = counts.FirstOrDefault(l => grid.Finished.Any(c => c.Result.Labeled == l && Methods.Contains(c.Result.Method))) ?? counts.FirstOrDefault();
         var drawn = new List<string>();
         var skipped = new List<string>();
         var strips = new List<(string Caption, SKBitmap Slices)>();

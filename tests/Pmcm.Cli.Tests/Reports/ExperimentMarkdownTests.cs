@@ -113,6 +113,13 @@ public sealed class ExperimentMarkdownTests : IDisposable
         md = CollectWithoutWeightsOf("supervised-labeled2-seed2");
         Assert.Contains("Not drawn: supervised (2 labeled): no finished seed kept its best.pth", md);
         Assert.DoesNotContain("- supervised, 2 labeled", md);
+
+        // A scarcer labeled count with no run yet: the picture is drawn at the lowest count that has one.
+        (exit, _, stderr) = CliHarness.Run(TinyGrid.Arguments("--methods supervised,pmcm --labeled 1,2 --seeds 1,2", data, output, "--report", report, "--collect"));
+        Assert.True(exit == 0, stderr);
+        md = File.ReadAllText(report);
+        Assert.Contains("- pmcm, 2 labeled, seed 1, best case ", md);
+        Assert.Contains("Not drawn: supervised (2 labeled): no finished seed kept its best.pth", md);
     }
 
     private static ExperimentResult Result(string output, string cell) =>
