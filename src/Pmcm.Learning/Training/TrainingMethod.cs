@@ -13,6 +13,7 @@ public enum TrainingMethod
     PmcmSupervisedTerms,
     McNet,
     Supervised,
+    SupervisedUnlabeledBn,
 }
 
 /// <summary>The descriptor of every method, and lookups by name.</summary>
@@ -25,7 +26,9 @@ public static class TrainingMethods
     /// supervised terms (Dice and SDF on both decoders): PMCM's network, batches and schedule with every term that
     /// reads the unlabeled cases at weight zero, so set beside <c>supervised</c> it measures PMCM's supervised part,
     /// and beside <c>pmcm</c> what the unlabeled cases add. Its unlabeled samples still pass through the network
-    /// and so still shape the BatchNorm statistics.
+    /// and so still shape the BatchNorm statistics. <c>supervised-unlabeled-bn</c> is <c>supervised</c> with the same
+    /// batches as PMCM: its unlabeled crops pass through the network without a loss, so set beside <c>supervised</c>
+    /// it measures what that BatchNorm alone takes from the unlabeled cases.
     /// </summary>
     public static readonly IReadOnlyList<TrainingMethodDescriptor> All =
     [
@@ -37,6 +40,8 @@ public static class TrainingMethods
             options => new McNet(options), (network, loss, optimizer) => new McNetStep((McNet)network, loss.Ramp, optimizer)),
         new(TrainingMethod.Supervised, "supervised", UsesUnlabeled: false, UsesRamp: false,
             options => new VNet(options), (network, _, optimizer) => new SupervisedStep((VNet)network, optimizer)),
+        new(TrainingMethod.SupervisedUnlabeledBn, "supervised-unlabeled-bn", UsesUnlabeled: true, UsesRamp: false,
+            options => new VNet(options), (network, _, optimizer) => new SupervisedStep((VNet)network, optimizer, normaliseOverUnlabeled: true)),
     ];
 
     public static IReadOnlyCollection<string> Allowed => All.Select(d => d.Name).ToList();

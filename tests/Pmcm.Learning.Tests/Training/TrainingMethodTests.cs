@@ -17,6 +17,7 @@ public class TrainingMethodTests
     [InlineData("pmcm-supervised-terms", new[] { "Labeled_loss/loss_seg_dice", "Labeled_loss/bd_loss" }, new[] { "Co_loss/consistency_loss", "Co_loss/u_sim_loss", "loss/seg_bd_map_loss", "loss/1_seg_bd_loss" })]
     [InlineData("mcnet", new[] { "Labeled_loss/loss_seg_dice", "Co_loss/consistency_loss", "Co_loss/consist_weight" }, new[] { "Labeled_loss/bd_loss", "Co_loss/u_sim_loss" })]
     [InlineData("supervised", new[] { "Labeled_loss/loss_seg_dice", "Labeled_loss/loss_seg_ce" }, new[] { "Co_loss/consistency_loss" })]
+    [InlineData("supervised-unlabeled-bn", new[] { "Labeled_loss/loss_seg_dice", "Labeled_loss/loss_seg_ce" }, new[] { "Co_loss/consistency_loss" })]
     public void EachMethodRunsAStepWithItsDocumentedTerms(string name, string[] present, string[] absent)
     {
         manual_seed(3);
@@ -38,6 +39,7 @@ public class TrainingMethodTests
     [InlineData("pmcm-supervised-terms", true, true)]
     [InlineData("mcnet", true, true)]
     [InlineData("supervised", false, false)]
+    [InlineData("supervised-unlabeled-bn", true, false)]
     public void EachMethodSaysWhetherItLearnsFromUnlabeledCasesAndRamps(string name, bool unlabeled, bool ramp)
     {
         var descriptor = TrainingMethods.Describe(TrainingMethods.Parse(name));
@@ -100,10 +102,34 @@ public class TrainingMethodTests
     }
 
     [Fact]
+    public void SupervisedUnlabeledBnNormalisesOverTheWholeBatchButLearnsFromItsLabeledPart()
+    {
+        // The same network and draws: its loss is the supervised loss of the labeled rows of a forward pass over the
+        // whole batch, which differs from the supervised step's (BatchNorm over the labeled rows alone).
+        manual_seed(3);
+        var network = (VNet)TrainingMethods.CreateNetwork(TrainingMethod.Supervised, new NetworkOptions { NFilters = 2 });
+        using var data = NewDisposeScope();
+        var batch = TinyPmcm.Batch();
+        var bl = batch.LabeledCount;
+        Assert.True(batch.Image.shape[0] > bl);
+        network.train();
+        manual_seed(4);
+        var (_, _, expected) = SupervisedBaselineLoss.Compute(network.forward(batch.Image).Decoder1.Seg[..bl], batch.Label[..bl]);
+        manual_seed(4);
+        var (_, _, labeledOnly) = SupervisedBaselineLoss.Compute(network.forward(batch.Image[..bl]).Decoder1.Seg, batch.Label[..bl]);
+        Assert.NotEqual(expected.item<float>(), labeledOnly.item<float>(), 4);
+
+        var step = TrainingMethods.CreateStep(TrainingMethod.SupervisedUnlabeledBn, network, PmcmLossOptions.La, new OptimizerOptions());
+        manual_seed(4);
+        var values = step.Train(batch, 6000);
+        Assert.Equal(expected.item<float>(), values["Labeled_loss/loss_seg_dice"], 1e-5);
+    }
+
+    [Fact]
     public void UnknownMethodNamesTheAllowedOnes()
     {
         var error = Assert.Throws<PmcmException>(() => TrainingMethods.Parse("unet"));
-        Assert.Contains("pmcm, pmcm-no-pml, pmcm-no-cml, pmcm-supervised-terms, mcnet, supervised", error.Message);
+        Assert.Contains("pmcm, pmcm-no-pml, pmcm-no-cml, pmcm-supervised-terms, mcnet, supervised, supervised-unlabeled-bn", error.Message);
     }
 
     [Fact]
