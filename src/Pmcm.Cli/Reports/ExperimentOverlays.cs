@@ -16,8 +16,8 @@ namespace Pmcm.Cli.Reports;
 /// labeled count with a finished run of either, the best and the worst validation case by Dice (as
 /// <c>result.json</c> scored them) of the first seed's run. Each case is segmented again from that run's best.pth
 /// by the <see cref="Evaluator"/> and drawn as <see cref="OrthogonalSlices"/> under a caption with the scores of
-/// that segmentation. A row whose first seed has
-/// not finished, or kept no best.pth, falls back to the next seed; a row with none is skipped and said so.
+/// that segmentation. A row whose first seed has not finished, or kept no best.pth, falls back to the next seed; a
+/// row with none is skipped and said so.
 /// </summary>
 public static class ExperimentOverlays
 {
