@@ -102,7 +102,7 @@ cells+=("standardise-64:pmcm-supervised-terms:8:1" "standardise-64:supervised:al
 # seed beside the ablations the issue's targets name, then the pair on the data as stored (the issue's default row),
 # then the control's seeds. The control's unlabeled crops pass through its network, so its BatchNorm normalises over
 # them as PMCM's does and the supervised baseline's does not: `supervised-unlabeled-bn` (the baseline given PMCM's
-# batches, no loss on the unlabeled crops, about 35 minutes) measures what that alone gives.
+# batches, no loss on the unlabeled crops, about 25 minutes) measures what that alone gives.
 cells+=("standardise-64:supervised:8:3" "standardise-64:supervised:all:2" "standardise-64:supervised:all:3"
         "standardise-64:pmcm:8:3" "standardise-64:pmcm-no-pml:8:1" "standardise-64:pmcm-no-cml:8:1"
         "clip-64:pmcm:8:1" "clip-64:supervised:8:1"
