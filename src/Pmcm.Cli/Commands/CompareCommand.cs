@@ -92,7 +92,8 @@ public static class CompareCommand
     {
         var console = Ui.Out();
         console.MarkupLine(Markup.Escape($"{mine.Row} ({mine.Folder}, seeds {Seeds(mine)}) against {theirs.Row} ({theirs.Folder}, seeds {Seeds(theirs)})"));
-        console.MarkupLine(Markup.Escape($"paired over {c.Seeds} seed{(c.Seeds == 1 ? "" : "s")} × {c.Cases} validation cases; 95 % bootstrap intervals over cases"));
+        console.MarkupLine(Markup.Escape($"paired over {c.Seeds} seed{(c.Seeds == 1 ? "" : "s")} × {c.Cases} validation cases; 95 % bootstrap intervals over cases"
+            + (c.Seeds > 1 ? ", and over seeds and cases (the run-to-run spread too)" : " (one seed: they leave out how far another run would land)")));
         if (largest) console.MarkupLine("scored on each prediction's largest connected component");
         if (leftOut.Count > 0) console.MarkupLine(Markup.Escape($"left out: {string.Join(", ", leftOut)}"));
         foreach (var (setting, a, b) in differences) console.MarkupLine(Markup.Escape($"settings differ: {setting} {a} against {b}"));
@@ -100,8 +101,10 @@ public static class CompareCommand
             console.MarkupLine(Markup.Escape($"seed {seed} is not finished in both rows and is left out"));
         var table = new Table().AddColumns("", Markup.Escape("difference [95 % interval]"));
         table.AddRow("Dice (points)", Markup.Escape(IntervalText.Difference(c.Dice, 100, 2)));
+        if (c.DiceOverSeeds is { } o) table.AddRow("Dice (points), over seeds", Markup.Escape(IntervalText.Difference(o, 100, 2)));
         table.AddRow("HD95 (voxels)", Markup.Escape(c.Hd95 is { } h ? IntervalText.Difference(h, 1, 2) : "n/a"));
         table.AddRow("HD95 ratio", Markup.Escape(IntervalText.Ratio(c.Hd95Ratio)));
+        if (c.Seeds > 1) table.AddRow("HD95 ratio, over seeds", Markup.Escape(IntervalText.Ratio(c.Hd95RatioOverSeeds)));
         table.AddRow($"HD95 ratio, both found ({c.PairsBothFound} pairs)", Markup.Escape(IntervalText.Ratio(c.Hd95RatioBothFound)));
         console.Write(table);
     }
@@ -120,6 +123,8 @@ public static class CompareCommand
         ["hd95"] = c.Hd95 is { } h ? Interval(h) : null,
         ["hd95_ratio"] = c.Hd95Ratio is { } r ? Interval(r) : null,
         ["hd95_ratio_both_found"] = c.Hd95RatioBothFound is { } b ? Interval(b) : null,
+        ["dice_over_seeds"] = c.DiceOverSeeds is { } o ? Interval(o) : null,
+        ["hd95_ratio_over_seeds"] = c.Hd95RatioOverSeeds is { } s ? Interval(s) : null,
         ["pairs_both_found"] = c.PairsBothFound,
     };
 

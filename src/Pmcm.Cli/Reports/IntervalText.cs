@@ -12,7 +12,8 @@ public static class IntervalText
 
     public static string Ratio(BootstrapInterval? ratio) => ratio is { } q ? $"{F(q.Estimate, 2)} [{F(q.Low, 2)}, {F(q.High, 2)}]" : "n/a";
 
-    private static string Signed(double v, int digits) => (v > 0 ? "+" : "") + F(v, digits);
+    // Rounded first, so a value that prints as zero prints without a sign (not "+0.00" or "-0.00").
+    private static string Signed(double v, int digits) => Math.Round(v, digits) is var r && r != 0 ? (r > 0 ? "+" : "") + F(r, digits) : F(0, digits);
 
     private static string F(double v, int digits) => double.IsNaN(v) ? "n/a" : v.ToString("F" + digits, CultureInfo.InvariantCulture);
 }

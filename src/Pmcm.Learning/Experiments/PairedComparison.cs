@@ -14,6 +14,9 @@ namespace Pmcm.Learning.Experiments;
 /// <see cref="Hd95RatioBothFound"/> is the ratio over the <see cref="PairsBothFound"/> pairs where neither method
 /// predicted an empty mask: an empty prediction scores HD95 0 by the reference's convention, which would make the
 /// method that misses a structure look better at boundaries.
+/// <see cref="DiceOverSeeds"/> and <see cref="Hd95RatioOverSeeds"/> are the same statistics with an interval that
+/// draws the seeds as well as the cases (the crossed bootstrap), so it also holds how far one training run lands
+/// from another; null with one seed, where there is no run-to-run spread to draw from.
 /// </summary>
 public sealed record PairedComparison(
     string Method,
@@ -25,7 +28,9 @@ public sealed record PairedComparison(
     BootstrapInterval? Hd95,
     BootstrapInterval? Hd95Ratio,
     BootstrapInterval? Hd95RatioBothFound,
-    int PairsBothFound)
+    int PairsBothFound,
+    BootstrapInterval? DiceOverSeeds,
+    BootstrapInterval? Hd95RatioOverSeeds)
 {
     /// <summary>The methods a full PMCM is compared with, besides the supervised baseline: its ablations.</summary>
     private static readonly string[] Ablations = [TrainingMethods.Name(TrainingMethod.PmcmNoPml), TrainingMethods.Name(TrainingMethod.PmcmNoCml), TrainingMethods.Name(TrainingMethod.PmcmSupervisedTerms)];
@@ -58,24 +63,31 @@ public sealed record PairedComparison(
         // Sorted, so the bootstrap sees the pairs in one order whatever order the files listed them in.
         var matched = mine.Keys.Where(theirs.ContainsKey).OrderBy(k => k.Seed).ThenBy(k => k.Case, StringComparer.Ordinal).Select(k => (Key: k, A: mine[k], B: theirs[k])).ToList();
         if (matched.Count == 0) return null;
-        var dice = bootstrap.MeanDifference(matched.Select(m => m.A.Dice).ToList(), matched.Select(m => m.B.Dice).ToList(), CasesOf(matched));
+        var seeds = matched.Select(m => m.Key.Seed).Distinct().Count();
+        var (diceA, diceB) = (matched.Select(m => m.A.Dice).ToList(), matched.Select(m => m.B.Dice).ToList());
+        var dice = bootstrap.MeanDifference(diceA, diceB, CasesOf(matched));
+        var diceOverSeeds = seeds > 1 ? bootstrap.MeanDifference(diceA, diceB, CasesOf(matched), SeedsOf(matched)) : (BootstrapInterval?)null;
         var defined = matched.Where(m => !double.IsNaN(m.A.Hd95) && !double.IsNaN(m.B.Hd95)).ToList();
-        BootstrapInterval? hd95 = null, ratio = null, ratioBothFound = null;
+        BootstrapInterval? hd95 = null, ratio = null, ratioBothFound = null, ratioOverSeeds = null;
         if (defined.Count > 0)
         {
             var (a, b) = (defined.Select(m => m.A.Hd95).ToList(), defined.Select(m => m.B.Hd95).ToList());
             hd95 = bootstrap.MeanDifference(a, b, CasesOf(defined));
             ratio = bootstrap.RatioOfMeans(a, b, CasesOf(defined));
+            if (seeds > 1) ratioOverSeeds = bootstrap.RatioOfMeans(a, b, CasesOf(defined), SeedsOf(defined));
         }
         var found = defined.Where(m => !m.A.EmptyPrediction && !m.B.EmptyPrediction).ToList();
         if (found.Count > 0)
             ratioBothFound = bootstrap.RatioOfMeans(found.Select(m => m.A.Hd95).ToList(), found.Select(m => m.B.Hd95).ToList(), CasesOf(found));
-        return new PairedComparison(method, baseline, labeled, matched.Select(m => m.Key.Seed).Distinct().Count(),
-            matched.Select(m => m.Key.Case).Distinct().Count(), dice, hd95, ratio, ratioBothFound, found.Count);
+        return new PairedComparison(method, baseline, labeled, seeds, matched.Select(m => m.Key.Case).Distinct().Count(),
+            dice, hd95, ratio, ratioBothFound, found.Count, diceOverSeeds, ratioOverSeeds);
     }
 
     private static List<string> CasesOf(IEnumerable<((int Seed, string Case) Key, SegmentationScores A, SegmentationScores B)> pairs) =>
         pairs.Select(p => p.Key.Case).ToList();
+
+    private static List<string> SeedsOf(IEnumerable<((int Seed, string Case) Key, SegmentationScores A, SegmentationScores B)> pairs) =>
+        pairs.Select(p => p.Key.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
 
     private static IEnumerable<ExperimentResult> Results(IReadOnlyList<FinishedCell> cells, string method, string labeled) =>
         cells.Where(c => c.Result.Method == method && c.Result.Labeled == labeled).Select(c => c.Result);

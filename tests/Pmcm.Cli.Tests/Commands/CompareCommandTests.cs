@@ -54,6 +54,12 @@ public sealed class CompareCommandTests : IDisposable
         Assert.Equal(5 / 8.5, json.GetProperty("hd95_ratio").GetProperty("estimate").GetDouble(), 12);
         var dice = json.GetProperty("dice");
         Assert.InRange(0.15, dice.GetProperty("low").GetDouble(), dice.GetProperty("high").GetDouble());
+        // Drawing cases keeps both seeds: b twice gives 0.1 at worst. Drawing seeds too, seed 1 twice with b twice
+        // (1/16 of the resamples) gives 0: the interval widens from [0.1, 0.2] to [0, 0.2].
+        Assert.Equal(0.1, dice.GetProperty("low").GetDouble(), 12);
+        var overSeeds = json.GetProperty("dice_over_seeds");
+        Assert.Equal(0, overSeeds.GetProperty("low").GetDouble(), 12);
+        Assert.Equal(0.2, overSeeds.GetProperty("high").GetDouble(), 12);
         Assert.Equal(["true", "false"], json.GetProperty("settings_differ").GetProperty("standardise").EnumerateArray().Select(e => e.GetString()));
         Assert.Equal([1, 2, 3], json.GetProperty("baseline").GetProperty("seeds").EnumerateArray().Select(e => e.GetInt32()));
 
@@ -63,6 +69,8 @@ public sealed class CompareCommandTests : IDisposable
         Assert.Contains("paired over 2 seeds × 2 validation cases", stdout);
         Assert.Contains("settings differ: standardise true against false", stdout);
         Assert.Contains("+15.00 [", stdout);
+        Assert.Contains("and over seeds and cases (the run-to-run spread too)", stdout);
+        Assert.Contains("+15.00 [0.00, +20.00]", stdout);
     }
 
     [Fact]
@@ -128,8 +136,9 @@ public sealed class CompareCommandTests : IDisposable
         var (exit, stdout, stderr) = CliHarness.Run("compare", "--grid", _temp.File("variant"), "--row", "pmcm:8",
             "--baseline-grid", _temp.File("main"), "--baseline-row", "supervised:8", "--seeds", "2", "--json");
         Assert.True(exit == 0, stderr);
-        // Seed 2 only: differences 0.2 and 0.2.
+        // Seed 2 only: differences 0.2 and 0.2; with one seed there is no run-to-run spread to draw.
         Assert.Equal(0.2, JsonDocument.Parse(stdout).RootElement.GetProperty("dice").GetProperty("estimate").GetDouble(), 12);
+        Assert.Equal(JsonValueKind.Null, JsonDocument.Parse(stdout).RootElement.GetProperty("dice_over_seeds").ValueKind);
 
         (exit, _, stderr) = CliHarness.Run("compare", "--grid", _temp.File("main"), "--row", "mcnet:8", "--baseline-row", "supervised:8");
         Assert.Equal(1, exit);

@@ -43,7 +43,7 @@ public sealed class ExperimentMarkdownTests : IDisposable
 
         // The paired comparison: pmcm − supervised over the four (seed, case) pairs, with the report's bootstrap,
         // which draws cases (each with both its seeds' pairs).
-        var (a, b, cases) = (new List<double>(), new List<double>(), new List<string>());
+        var (a, b, cases, seeds) = (new List<double>(), new List<double>(), new List<string>(), new List<string>());
         foreach (var seed in new[] { 1, 2 })
         {
             var (mine, theirs) = (results[$"pmcm-labeled2-seed{seed}"], results[$"supervised-labeled2-seed{seed}"]);
@@ -52,10 +52,13 @@ public sealed class ExperimentMarkdownTests : IDisposable
                 a.Add(mine.Scores[mine.Cases.ToList().IndexOf(name)].Dice);
                 b.Add(theirs.Scores[theirs.Cases.ToList().IndexOf(name)].Dice);
                 cases.Add(name);
+                seeds.Add(Invariant($"{seed}"));
             }
         }
         var dice = new PairedBootstrap().MeanDifference(a, b, cases);
-        Assert.Contains(Invariant($"| pmcm | supervised | 2 | 4 (2 × 2) | {Signed(100 * dice.Estimate)} [{Signed(100 * dice.Low)}, {Signed(100 * dice.High)}] |"), md);
+        // The next column draws the seeds as well as the cases.
+        var overSeeds = new PairedBootstrap().MeanDifference(a, b, cases, seeds);
+        Assert.Contains(Invariant($"| pmcm | supervised | 2 | 4 (2 × 2) | {Signed(100 * dice.Estimate)} [{Signed(100 * dice.Low)}, {Signed(100 * dice.High)}] | {Signed(100 * overSeeds.Estimate)} [{Signed(100 * overSeeds.Low)}, {Signed(100 * overSeeds.High)}] |"), md);
 
         // Pictures beside the report, in the folder named after its stem, linked relatively.
         Assert.Contains("![validation curves](tiny%20report/validation-curves.png)", md);

@@ -137,6 +137,50 @@ public class PairedBootstrapTests
         Assert.Equal(2.0 / 3, pairs.High, 1e-12);
     }
 
+    [Fact]
+    public void One_seed_crossed_with_the_cases_is_the_cluster_bootstrap_to_the_last_digit()
+    {
+        double[] a = [0.81, 0.62, 0.90, 0.55, 0.73, 0.68], b = [0.79, 0.50, 0.88, 0.61, 0.64, 0.70];
+        string[] cases = ["u", "v", "w", "u", "v", "w"];
+        Assert.Equal(Bootstrap.MeanDifference(a, b, cases), Bootstrap.MeanDifference(a, b, cases, ["1", "1", "1", "1", "1", "1"]));
+    }
+
+    [Fact]
+    public void Drawing_seeds_too_carries_the_spread_between_runs_into_the_interval()
+    {
+        // One case scored by two seeds' runs, differences 0 (seed 1) and 1 (seed 2). Drawing cases alone always
+        // brings both seeds: a degenerate interval at 0.5. Drawing the two seeds as well: 11 (1/4) gives 0,
+        // 12/21 (1/2) 0.5, 22 (1/4) 1, so the interval is [0, 1], the two runs' own results.
+        double[] a = [0, 1], b = [0, 0];
+        Assert.Equal(new BootstrapInterval(0.5, 0.5, 0.5, 2), Bootstrap.MeanDifference(a, b, ["A", "A"]));
+        Assert.Equal(new BootstrapInterval(0.5, 0, 1, 2), Bootstrap.MeanDifference(a, b, ["A", "A"], ["1", "2"]));
+    }
+
+    [Fact]
+    public void Seeds_that_agree_leave_the_case_interval_as_it_was()
+    {
+        // Three seeds with the same difference on each case: whichever seeds are drawn, a resample's mean is the
+        // drawn cases' mean, so the crossed interval estimates the case interval (its draws differ, not its law;
+        // 0.01 is several Monte Carlo standard errors of a percentile here).
+        double[] perCase = [0.12, -0.03, 0.20, 0.05, 0.31, -0.10, 0.08, 0.15];
+        var a = perCase.Concat(perCase).Concat(perCase).ToArray();
+        var cases = Enumerable.Range(0, 24).Select(i => $"c{i % 8}").ToArray();
+        var seeds = Enumerable.Range(0, 24).Select(i => $"s{i / 8}").ToArray();
+        var byCase = Bootstrap.MeanDifference(a, new double[24], cases);
+        var crossed = Bootstrap.MeanDifference(a, new double[24], cases, seeds);
+        Assert.Equal(byCase.Low, crossed.Low, 0.01);
+        Assert.Equal(byCase.High, crossed.High, 0.01);
+    }
+
+    [Fact]
+    public void A_crossed_table_with_empty_cells_draws_again_rather_than_divide_by_zero()
+    {
+        // Seed 1 scored only case A (+1), seed 2 only case B (−1): a resample drawing A twice and seed 2 twice holds
+        // no pair. Such resamples are drawn again, so every value is a mean of real pairs: −1, 0 or +1.
+        var d = Bootstrap.MeanDifference([1, -1], [0, 0], ["A", "B"], ["1", "2"]);
+        Assert.Equal(new BootstrapInterval(0, -1, 1, 2), d);
+    }
+
     [Theory]
     [InlineData(new double[] { 1, 2 }, new double[] { 1 }, "paired samples of 2 and 1 values")]
     [InlineData(new double[0], new double[0], "no pairs to resample")]
@@ -148,6 +192,11 @@ public class PairedBootstrapTests
     public void Cluster_labels_must_label_every_pair() =>
         Assert.Equal("1 cluster labels for 2 pairs",
             Assert.Throws<ArgumentException>(() => Bootstrap.MeanDifference([1, 2], [0, 0], ["a"])).Message);
+
+    [Fact]
+    public void Crossed_labels_must_label_every_pair() =>
+        Assert.Equal("3 crossed labels for 2 pairs",
+            Assert.Throws<ArgumentException>(() => Bootstrap.MeanDifference([1, 2], [0, 0], ["a", "b"], ["1", "2", "3"])).Message);
 
     // Box–Muller: one standard normal draw.
     private static double Normal(Rng rng) => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());

@@ -87,6 +87,17 @@ public sealed class ExperimentReportTests : IDisposable
         Assert.Equal(new BootstrapInterval(-2, -2.5, -1.5, 4), hd95);
         Assert.Equal(28.0 / 36, pmcm.Hd95Ratio!.Value.Estimate, 1e-12);
         Assert.Equal(new PairedBootstrap().RatioOfMeans([8, 4, 9, 7], [10, 6, 12, 8], ["a", "b", "a", "b"]), pmcm.Hd95Ratio);
+        // Drawing the seeds too: seed 1's runs alone on case b twice give HD95 4 against 6, seed 2's alone on case b
+        // twice 7 against 8 (each 1/16 > 2.5 % of the resamples), so the interval reaches out to 2/3 and 0.875, where
+        // drawing cases alone keeps it within 17/22 and 11/14; Dice, +0.1 on every pair, stays put.
+        Assert.Equal(new PairedBootstrap().RatioOfMeans([8, 4, 9, 7], [10, 6, 12, 8], ["a", "b", "a", "b"], ["1", "1", "2", "2"]), pmcm.Hd95RatioOverSeeds);
+        Assert.Equal(2.0 / 3, pmcm.Hd95RatioOverSeeds!.Value.Low, 1e-12);
+        Assert.Equal(0.875, pmcm.Hd95RatioOverSeeds.Value.High, 1e-12);
+        Assert.Equal(17.0 / 22, pmcm.Hd95Ratio.Value.Low, 1e-12);
+        Assert.Equal(11.0 / 14, pmcm.Hd95Ratio.Value.High, 1e-12);
+        Assert.True(pmcm.Hd95RatioOverSeeds.Value.Low < pmcm.Hd95Ratio.Value.Low && pmcm.Hd95Ratio.Value.High < pmcm.Hd95RatioOverSeeds.Value.High);
+        Assert.Equal(0.1, pmcm.DiceOverSeeds!.Value.Low, 1e-12);
+        Assert.Equal(0.1, pmcm.DiceOverSeeds.Value.High, 1e-12);
         // Dice 0.75 against 0.65 with 0.9 for all labeled: 0.1 of the 0.25 gap.
         Assert.Equal(0.4, report.GapClosed(pmcm)!.Value, 1e-12);
 
@@ -95,6 +106,8 @@ public sealed class ExperimentReportTests : IDisposable
 
         var mcnet = report.Comparisons[0];
         Assert.Equal((2, 1), (mcnet.Dice.Count, mcnet.Seeds)); // seed 1 only
+        Assert.Null(mcnet.DiceOverSeeds); // one seed: no run-to-run spread to draw
+        Assert.Null(mcnet.Hd95RatioOverSeeds);
         Assert.Equal(((0.5 - 0.6) + (0 - 0.8)) / 2, mcnet.Dice.Estimate, 1e-12);
         // MC-Net predicted nothing on case b, scored HD95 0: over all pairs its HD95 looks 10/16 of supervised's;
         // over the one pair where both found the atrium it is equal.
