@@ -8,6 +8,7 @@
 # loses at most the running cells' progress since their last checkpoint.
 #   usage: scripts/la-grid.sh [PMCM_BINARY]     (default: the Release build of this checkout)
 #   Copy the binary's folder elsewhere first if you go on building this checkout while the grid runs.
+#   REPORTS_ONLY=1 scripts/la-grid.sh [PMCM_BINARY] regenerates and commits every grid's report, training nothing.
 set -u
 repo=$(cd "$(dirname "$0")/.." && pwd)
 pmcm=${1:-$repo/src/Pmcm.Cli/bin/Release/net10.0/pmcm}
@@ -147,6 +148,12 @@ publish() {
   (cd "$src" && sha256sum best.pth) > "$repo/$dst/best.pth.sha256"
   (cd "$repo" && flock "${grid_out[main]}/.git.lock" sh -c \
     "git add $dst && git commit -q -m 'LA grid: $grid/$cell finished' -- $dst") || true
+  report "$grid" "$grid/$cell"
+}
+
+# Regenerates and commits a grid's report, if it has one; $2 says after what, for the commit message.
+report() {
+  local grid=$1 after=$2
   [ -n "${grid_report[$grid]:-}" ] || return 0
   local report=${grid_report[$grid]#*--report } && report=${report%% *}
   local pictures=${report%.md}
@@ -156,7 +163,7 @@ publish() {
   (cd "$repo" && flock "${grid_out[main]}/.git.lock" sh -c \
     "'$pmcm' experiment ${scale[*]} ${grid_args[$grid]} --out '${grid_out[$grid]}' --seeds 1,2,3 ${grid_report[$grid]} --collect \
        > '$log.out' 2>&1; rc=\$?; { date -u +%FT%TZ; grep -v '^|' '$log.out'; } >> '$log.log'; [ \$rc = 0 ] \
-       && git add $report $pictures && git commit -q -m 'LA grid: $report after $grid/$cell' -- $report $pictures") || true
+       && git add $report $pictures && git commit -q -m 'LA grid: $report after $after' -- $report $pictures") || true
 }
 
 worker() {
@@ -211,5 +218,10 @@ for seed in 1 2 3; do
   link=${grid_out[clip]}/supervised-labeled8-seed$seed
   [ -L "$link" ] && rm "$link"
 done
+# REPORTS_ONLY=1 regenerates every report with the given binary (after a change to the reports) and trains nothing.
+if [ -n "${REPORTS_ONLY:-}" ]; then
+  for grid in "${!grid_report[@]}"; do report "$grid" "a change to the reports"; done
+  exit 0
+fi
 for w in $(seq 1 "$workers"); do worker "$w" & sleep 2; done
 wait
