@@ -146,8 +146,8 @@ public static class ExperimentMarkdown
             all its seeds (a cluster bootstrap; drawing pairs independently would count one hard case three times as
             three pieces of evidence). That interval treats each seed's run as given; the columns `over seeds` draw the
             seeds as well, with replacement (a crossed bootstrap), so they also hold how far one training run lands from
-            another: the interval to read before trusting a difference to survive a new run (wider, and somewhat
-            conservative; with one seed there is no spread to draw and they are empty). The HD95 ratio is the method's mean HD95 over the baseline's on
+            another: the interval to read before trusting a difference to survive a new run (wider; an approximation,
+            as every bootstrap of a crossed design is; with one seed there is no spread to draw and they are empty). The HD95 ratio is the method's mean HD95 over the baseline's on
             the same pairs; `both found` repeats it over the pairs where neither prediction is empty (an empty prediction
             scores HD95 0, which flatters the method that misses the atrium). `gap closed` is the share of the Dice gap between supervised training at
             that labeled count and with every case labeled that the method closes (above 50 %: closer to the bound).

@@ -15,7 +15,8 @@ namespace Pmcm.Core.Metrics;
 /// design: each resample also draws as many seeds as there are, with replacement, and a pair counts (times its
 /// case was drawn) × (times its seed was drawn). Drawing cases alone treats the seeds' runs as fixed, so its
 /// interval leaves out how much a result moves from one training run to the next; drawing both carries that
-/// spread in (and is somewhat conservative: the case-by-seed interaction enters through both draws).
+/// spread in. No bootstrap of a crossed design is exact (McCullagh 2000): this one counts the case-by-seed
+/// interaction more than once, which widens it, while a handful of seeds gives few distinct draws, which narrows it.
 /// The draws come from <see cref="Rng"/> seeded with <see cref="Seed"/>, so a report is reproducible to the last
 /// digit, and two statistics of the same pairs see the same resamples.
 /// </summary>
