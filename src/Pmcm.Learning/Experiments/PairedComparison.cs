@@ -1,3 +1,4 @@
+using System.Globalization;
 using Pmcm.Core.Metrics;
 using Pmcm.Learning.Training;
 
@@ -87,7 +88,7 @@ public sealed record PairedComparison(
         pairs.Select(p => p.Key.Case).ToList();
 
     private static List<string> SeedsOf(IEnumerable<((int Seed, string Case) Key, SegmentationScores A, SegmentationScores B)> pairs) =>
-        pairs.Select(p => p.Key.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        pairs.Select(p => p.Key.Seed.ToString(CultureInfo.InvariantCulture)).ToList();
 
     private static IEnumerable<ExperimentResult> Results(IReadOnlyList<FinishedCell> cells, string method, string labeled) =>
         cells.Where(c => c.Result.Method == method && c.Result.Labeled == labeled).Select(c => c.Result);
