@@ -15,6 +15,7 @@ public static class PmcmCli
                      CheckReferenceCommand.Create(),
                      ExperimentCommand.Create(),
                      CompareCommand.Create(),
+                     GradientsCommand.Create(),
                      ConvertCommand.Create(),
                      SdfCommand.Create(),
                      MetricsCommand.Create(),

@@ -15,6 +15,32 @@ public sealed class PmcmLossTerms
     /// <summary>Term and weight values by the reference's log names (e.g. <c>Labeled_loss/loss_seg_dice</c>).</summary>
     public required IReadOnlyDictionary<string, Tensor> Terms { get; init; }
     public required IReadOnlyDictionary<string, double> Weights { get; init; }
+    /// <summary>
+    /// The weighted summands of <see cref="Total"/>, one per equation term (<see cref="PmcmLossParts"/>), summed in
+    /// this order; what the gradient-share diagnostic differentiates one at a time.
+    /// </summary>
+    public required IReadOnlyDictionary<string, Tensor> Parts { get; init; }
+}
+
+/// <summary>The names of <see cref="PmcmLossTerms.Parts"/>: each summand of §5's total, with its weight applied.</summary>
+public static class PmcmLossParts
+{
+    /// <summary>λ L_dice, both decoders.</summary>
+    public const string Dice = "dice";
+    /// <summary>λβ L_sdf, both decoders.</summary>
+    public const string Sdf = "sdf";
+    /// <summary>φ r L_div.</summary>
+    public const string Diversity = "diversity";
+    /// <summary>γ r Σ_k L_task,k: both mapping directions, both decoders.</summary>
+    public const string Task = "task";
+    /// <summary>μ r L_map: the SDF and segmentation cycles.</summary>
+    public const string Cycles = "cycles";
+    /// <summary>γ r L_dtc, the DTC-style consistency option.</summary>
+    public const string Dtc = "dtc";
+    /// <summary>κ r L_pml.</summary>
+    public const string Pml = "pml";
+    /// <summary>ρ r L_ual.</summary>
+    public const string Ual = "ual";
 }
 
 /// <summary>
@@ -34,6 +60,7 @@ public static class PmcmLoss
 
         var terms = new Dictionary<string, Tensor>();
         var weights = new Dictionary<string, double>();
+        var parts = new Dictionary<string, Tensor>();
 
         // §2 supervision on the labeled part of the batch.
         var labels = batch.Label[..bl];
@@ -41,7 +68,8 @@ public static class PmcmLoss
         var sdf = options.Supervised * (SdfLoss.Compute(decoders[0].Sdf![..bl], batch.Sdf[..bl]) + SdfLoss.Compute(decoders[1].Sdf![..bl], batch.Sdf[..bl]));
         terms["Labeled_loss/loss_seg_dice"] = dice;
         terms["Labeled_loss/bd_loss"] = sdf;
-        var total = options.Supervised * dice + options.Sdf * sdf;
+        parts[PmcmLossParts.Dice] = options.Supervised * dice;
+        parts[PmcmLossParts.Sdf] = options.Sdf * sdf;
 
         // §5 feature diversity; its mean cosine is also the logged Co_loss/sim2map.
         var featurePass = options.FusedKernels && FusedDecoderFeatures.Supports(decoders, probs) ? FusedDecoderFeatures.Compute(decoders, probs) : null;
@@ -49,7 +77,7 @@ public static class PmcmLoss
         var diversity = FeatureDiversity.FromMeanCosine(meanCosine);
         terms["Co_loss/feat_sim"] = diversity;
         weights["weight/feat_sim_weight"] = options.Diversity * ramp;
-        total += options.Diversity * ramp * diversity;
+        parts[PmcmLossParts.Diversity] = options.Diversity * ramp * diversity;
 
         // §4 CML: task consistency and cycles.
         if (options.UseCml)
@@ -67,14 +95,15 @@ public static class PmcmLoss
             terms["loss/bd_seg_map_loss"] = segCycles;
             weights["weight/task_weight"] = options.TaskConsistency * ramp;
             weights["weight/mapping_weight"] = options.Cycles * ramp;
-            total += options.TaskConsistency * ramp * task + options.Cycles * ramp * (sdfCycles + segCycles);
+            parts[PmcmLossParts.Task] = options.TaskConsistency * ramp * task;
+            parts[PmcmLossParts.Cycles] = options.Cycles * ramp * (sdfCycles + segCycles);
         }
 
         if (options.DtcTerm)
         {
             var dtc = DtcConsistency.Compute(probs[0], sdfs[0]) + DtcConsistency.Compute(probs[1], sdfs[1]);
             terms["loss/dtc_loss"] = dtc;
-            total += options.TaskConsistency * ramp * dtc;
+            parts[PmcmLossParts.Dtc] = options.TaskConsistency * ramp * dtc;
         }
 
         // §3 PML: each decoder is the other's student.
@@ -88,10 +117,12 @@ public static class PmcmLoss
             weights["weight/p_weight"] = ramp;
             weights["weight/consistency_weight"] = options.Pml * pmlRamp;
             weights["weight/ual_weight"] = options.Ual * pmlRamp;
-            total += options.Pml * pmlRamp * pml + options.Ual * pmlRamp * ual;
+            parts[PmcmLossParts.Pml] = options.Pml * pmlRamp * pml;
+            parts[PmcmLossParts.Ual] = options.Ual * pmlRamp * ual;
         }
 
         terms["Co_loss/sim2map"] = meanCosine.detach();
-        return new PmcmLossTerms { Total = total, Terms = terms, Weights = weights };
+        var total = parts.Values.Aggregate((a, b) => a + b);
+        return new PmcmLossTerms { Total = total, Terms = terms, Weights = weights, Parts = parts };
     }
 }

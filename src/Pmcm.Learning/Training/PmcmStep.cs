@@ -45,14 +45,23 @@ public sealed class PmcmStep : ITrainingStep
     /// <summary>Forward pass, every loss term and backward; gradients are left on the parameters.</summary>
     public StepResult ForwardBackward(BatchTensors batch, long iteration)
     {
+        Optimizer.zero_grad();
+        var result = Forward(batch, iteration);
+        result.Terms.Total.backward();
+        return result;
+    }
+
+    /// <summary>Every loss term of one batch, in training mode, with the graph for any backward the caller wants.</summary>
+    public PmcmLossTerms Losses(BatchTensors batch, long iteration) => Forward(batch, iteration).Terms;
+
+    private StepResult Forward(BatchTensors batch, long iteration)
+    {
         model.train();
         segToSdf.train();
         sdfToSeg.train();
-        Optimizer.zero_grad();
         var outputs = model.forward(batch.Image);
         var terms = PmcmLoss.Compute(outputs, batch, segToSdf, sdfToSeg, iteration, lossOptions);
         ThrowIfNotFinite(terms, iteration);
-        terms.Total.backward();
         return new StepResult(outputs, terms);
     }
 

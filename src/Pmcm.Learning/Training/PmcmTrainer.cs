@@ -24,7 +24,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
     private const long IterationSeedStride = 1_000_003;
 
     /// <summary>The checkpoint entry of the <see cref="WeightAverage"/>'s network.</summary>
-    private const string AverageModule = "average";
+    internal const string AverageModule = "average";
 
     public TrainingOptions Options { get; } = options;
 

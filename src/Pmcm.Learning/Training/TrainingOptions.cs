@@ -178,6 +178,52 @@ public sealed record TrainingOptions
         Split = split,
     };
 
+    /// <summary>
+    /// The options a run was trained with, from its record: the inverse of <see cref="Record"/>, for tools that
+    /// rebuild a finished run's training setup (<see cref="GradientDiagnosis"/>). The data folder is the one recorded.
+    /// </summary>
+    public static TrainingOptions FromRecord(RunRecord record, string runDirectory)
+    {
+        T Named<T>(string key, string value) where T : struct, Enum =>
+            Enum.TryParse<T>(value, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed)
+                ? parsed
+                : throw new PmcmException($"{runDirectory}: run record's {key} '{value}' is not one this pmcm knows");
+        return new TrainingOptions
+        {
+            DataDirectory = record.Data ?? throw new PmcmException($"{runDirectory}: the run record names no data folder"),
+            RunDirectory = runDirectory,
+            Preset = Named<TrainingPreset>("preset", record.Preset),
+            Labeled = record.Labeled,
+            Iterations = record.Iterations,
+            Patch = record.Patch,
+            RotateFlip = record.RotateFlip,
+            BatchSize = record.BatchSize,
+            LabeledBatchSize = record.LabeledBatchSize,
+            NFilters = record.NFilters,
+            Classes = record.Classes,
+            DropoutRate = record.DropoutRate,
+            LearningRate = record.LearningRate,
+            Momentum = record.Momentum,
+            WeightDecay = record.WeightDecay,
+            LearningRateSchedule = LearningRateSchedules.Parse(record.LearningRateSchedule),
+            EmaDecay = record.EmaDecay,
+            MaxGradientNorm = record.MaxGradientNorm,
+            Seed = record.Seed,
+            ValidateEvery = record.ValidateEvery,
+            ValidationCount = record.Split?.Validation.Count,
+            Stride = record.Stride,
+            Device = record.Device,
+            Threads = record.Threads,
+            Ramp = Named<RampMode>("ramp", record.Ramp),
+            Corrections = ReferenceCorrectionNames.Parse(record.Corrections),
+            Method = TrainingMethods.Parse(record.Method),
+            Downsample = record.Downsample,
+            Standardise = record.Standardise,
+            BatchNormRecalibration = record.BatchNormRecalibration,
+            Precision = Precisions.Parse(record.Precision),
+        };
+    }
+
     /// <summary>Validation windows; the stride never exceeds the patch, so a small patch still covers every voxel.</summary>
     public SlidingWindowOptions Window => new(Patch, Stride.AtMost(Patch));
 }

@@ -148,6 +148,33 @@ public class TrainingCommandsTests
     }
 
     [Fact]
+    public void Gradients_splits_a_trained_run_by_loss_term_and_names_a_bad_checkpoint()
+    {
+        using var dir = new TempDir();
+        Assert.Equal(0, CliHarness.Run("synth", "--out", dir.File("data"), "--cases", "8", "--size", "32,32,32", "--test-fraction", "0.25").Exit);
+        var trained = CliHarness.Run(["train", "--data", dir.File("data"), "--out", dir.File("run"), .. TinyRun, "--iterations", "2"]);
+        Assert.True(trained.Exit == 0, trained.Err);
+
+        var (exit, stdout, stderr) = CliHarness.Run("gradients", "--run", dir.File("run"), "--batches", "2", "--threads", "1", "--json");
+        Assert.True(exit == 0, stderr);
+        using var json = JsonDocument.Parse(stdout);
+        var root = json.RootElement;
+        Assert.Equal(2, root.GetProperty("Iteration").GetInt64());
+        var parts = root.GetProperty("Parts").EnumerateArray().ToList();
+        Assert.Equal(["dice", "sdf", "diversity", "task", "cycles", "pml", "ual"], parts.Select(p => p.GetProperty("Part").GetString()));
+        Assert.Equal(1.0, parts.Sum(p => p.GetProperty("Share").GetDouble()), 1e-9);
+
+        var table = CliHarness.Run("gradients", "--run", dir.File("run"), "--batches", "1", "--threads", "1", "--checkpoint", "best");
+        Assert.True(table.Exit == 0, table.Err);
+        Assert.Matches(@"pml\s*│\s*-?[0-9.]+\s*│\s*-?[0-9.]+ %", table.Out);
+
+        File.WriteAllBytes(dir.File("broken.ckpt"), File.ReadAllBytes(Path.Combine(dir.File("run"), "last.ckpt"))[..1000]);
+        (exit, _, stderr) = CliHarness.Run("gradients", "--run", dir.File("run"), "--checkpoint", dir.File("broken.ckpt"), "--threads", "1");
+        Assert.Equal(1, exit);
+        Assert.Contains("broken.ckpt", stderr);
+    }
+
+    [Fact]
     public void A_finished_run_is_neither_overwritten_nor_resumed_with_other_settings()
     {
         using var dir = new TempDir();
