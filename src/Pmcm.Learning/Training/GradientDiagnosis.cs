@@ -4,7 +4,6 @@ using Pmcm.Core.Runs;
 using Pmcm.Core.Transforms;
 using Pmcm.Learning.Checkpoints;
 using Pmcm.Learning.Losses;
-using Pmcm.Learning.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
 
