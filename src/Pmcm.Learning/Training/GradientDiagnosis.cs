@@ -84,6 +84,8 @@ public static class GradientDiagnosis
 
     private static (GradientSplit, IReadOnlyDictionary<string, double>) SplitOne(PmcmStep step, TrainingBatch batch, long iteration, Device device, IReadOnlyList<Tensor> parameters)
     {
+        // As a training step: no collection may free a TorchSharp scalar while libtorch reads it.
+        using var quiet = TorchGcGuard.Enter();
         using var scope = NewDisposeScope();
         var p = batch.Patch;
         var b = batch.BatchSize;
