@@ -52,6 +52,7 @@ public static class GradientDiagnosis
             "best" => files.BestCheckpoint,
             _ => options.Checkpoint,
         };
+        if (!File.Exists(checkpoint)) throw new PmcmException($"{checkpoint}: no such checkpoint");
 
         manual_seed(o.Seed);
         using var model = method.CreateNetwork(o.Network);

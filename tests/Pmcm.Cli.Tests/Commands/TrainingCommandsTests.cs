@@ -172,6 +172,9 @@ public class TrainingCommandsTests
         (exit, _, stderr) = CliHarness.Run("gradients", "--run", dir.File("run"), "--checkpoint", dir.File("broken.ckpt"), "--threads", "1");
         Assert.Equal(1, exit);
         Assert.Contains("broken.ckpt", stderr);
+        (exit, _, stderr) = CliHarness.Run("gradients", "--run", dir.File("run"), "--checkpoint", dir.File("missing.ckpt"));
+        Assert.Equal(1, exit);
+        Assert.EndsWith("missing.ckpt: no such checkpoint", stderr.Trim());
     }
 
     [Fact]
