@@ -88,12 +88,7 @@ public static class GradientDiagnosis
         // As a training step: no collection may free a TorchSharp scalar while libtorch reads it.
         using var quiet = TorchGcGuard.Enter();
         using var scope = NewDisposeScope();
-        var p = batch.Patch;
-        var b = batch.BatchSize;
-        var image = tensor(batch.Image, [b, 1, p.X, p.Y, p.Z]).to(device);
-        var label = tensor(batch.Label, [b, p.X, p.Y, p.Z]).to(ScalarType.Int64).to(device);
-        var sdf = tensor(batch.Sdf, [b, p.X, p.Y, p.Z]).to(device);
-        var terms = step.Losses(new BatchTensors(image, label, sdf, batch.LabeledCount), iteration);
+        var terms = step.Losses(BatchTensors.From(batch, device), iteration);
         var values = terms.Parts.ToDictionary(part => part.Key, part => PmcmStep.Value(part.Value));
         return (GradientShares.Of(terms.Parts, parameters), values);
     }

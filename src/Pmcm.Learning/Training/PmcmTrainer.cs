@@ -156,12 +156,7 @@ public sealed class PmcmTrainer(TrainingOptions options)
     {
         using var quiet = TorchGcGuard.Enter();
         using var scope = NewDisposeScope();
-        var p = batch.Patch;
-        var b = batch.BatchSize;
-        var image = tensor(batch.Image, [b, 1, p.X, p.Y, p.Z]).to(device);
-        var label = tensor(batch.Label, [b, p.X, p.Y, p.Z]).to(ScalarType.Int64).to(device);
-        var sdf = tensor(batch.Sdf, [b, p.X, p.Y, p.Z]).to(device);
-        var values = step.Train(new BatchTensors(image, label, sdf, batch.LabeledCount), iteration);
+        var values = step.Train(BatchTensors.From(batch, device), iteration);
         average?.Update(iteration + 1);
         return values;
     }
