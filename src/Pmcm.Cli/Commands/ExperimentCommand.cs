@@ -55,6 +55,8 @@ public static class ExperimentCommand
             }
             var cells = options.Cells().ToList();
             if (cells.Count == 0) throw new PmcmException("the grid is empty: 'all' labeled applies to the supervised method only");
+            if (!template.LossWeights.IsNone && !cells.Any(c => TrainingMethods.Describe(c.Method).HasLossWeights))
+                throw new PmcmException($"--loss-weights {template.LossWeights}: no row of the grid trains PMCM's objective (pmcm or an ablation), so it would change nothing");
             var mode = modes.Mode(parse);
 
             if (mode is ExperimentMode.Emit emit)

@@ -31,6 +31,7 @@ public sealed class TrainingOptionSet(string outDescription)
     private readonly Option<int?> threads = CommonOptions.Threads();
     private readonly Option<string> ramp = new("--ramp") { Description = "Consistency ramp-up: scaled (full at 40 % of the run) or reference (full at iteration 6000)", DefaultValueFactory = _ => "scaled" };
     private readonly Option<string> correct = new("--correct") { Description = $"Reference quirks to correct, comma-separated: {ReferenceCorrectionNames.Allowed}, all or none", DefaultValueFactory = _ => "none" };
+    private readonly Option<string> lossWeights = new("--loss-weights") { Description = $"Weights of PMCM's objective set away from the preset's, as name=value pairs ({LossWeightOverrides.Allowed}; e.g. gamma=0.5,mu=0.05); paper = the preset's. In experiment, rows of other methods ignore it", DefaultValueFactory = _ => LossWeightOverrides.PaperName };
     private readonly Option<int?> bnRecalibration = new("--bn-recalibration") { Description = "Recompute BatchNorm statistics over N batches of training crops (dropout off) before each validation; 0 = off" };
     private readonly Option<string> precision = new("--precision") { Description = "Convolutions in fp32 or bf16 (bfloat16 with float32 master weights; needs AVX512_BF16 or AMX on the CPU)", DefaultValueFactory = _ => "fp32" };
     private readonly Option<int> downsample = new("--downsample") { Description = "Shrink volumes by this integer factor when loading (images trilinear, labels nearest)", DefaultValueFactory = _ => 1 };
@@ -38,7 +39,7 @@ public sealed class TrainingOptionSet(string outDescription)
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { data, output, preset, iterations, patch, batch, labeledBatch, filters, lr, lrSchedule, emaDecay, clipGradNorm, valEvery, validation, device, threads, ramp, correct, downsample, standardise, bnRecalibration, precision })
+        foreach (var option in new Option[] { data, output, preset, iterations, patch, batch, labeledBatch, filters, lr, lrSchedule, emaDecay, clipGradNorm, valEvery, validation, device, threads, ramp, correct, lossWeights, downsample, standardise, bnRecalibration, precision })
             command.Options.Add(option);
     }
 
@@ -62,6 +63,7 @@ public sealed class TrainingOptionSet(string outDescription)
             Threads = parse.GetValue(threads),
             Ramp = ParseRamp(parse.GetValue(ramp)!),
             Corrections = ReferenceCorrectionNames.Parse(parse.GetValue(correct)!),
+            LossWeights = LossWeightOverrides.Parse(parse.GetValue(lossWeights)!),
             Downsample = parse.GetValue(downsample),
             Standardise = parse.GetValue(standardise),
             BatchNormRecalibration = parse.GetValue(bnRecalibration) ?? defaults.BatchNormRecalibration,

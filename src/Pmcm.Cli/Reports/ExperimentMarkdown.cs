@@ -5,6 +5,7 @@ using Pmcm.Core.Metrics;
 using Pmcm.Core.Runs;
 using Pmcm.Learning;
 using Pmcm.Learning.Experiments;
+using Pmcm.Learning.Losses;
 using Pmcm.Learning.Training;
 
 namespace Pmcm.Cli.Reports;
@@ -127,7 +128,7 @@ public static class ExperimentMarkdown
     }
 
     private static string Scale(RunRecord r) => string.Create(CultureInfo.InvariantCulture,
-        $"{r.Iterations} iterations, patch {r.Patch}, batch {r.BatchSize} ({r.LabeledBatchSize} labeled), {r.NFilters} filters, downsample ×{r.Downsample}{(r.Standardise ? " with every image z-scored again after loading" : "")}, lr {r.LearningRate} ({r.LearningRateSchedule}), gradient clipping {(r.MaxGradientNorm > 0 ? $"at norm {r.MaxGradientNorm}" : "off")}, ramp-up `{r.Ramp}`, reference corrections {r.Corrections}, validation every {r.ValidateEvery} iterations of {(r.EmaDecay > 0 ? $"the weight average (decay {r.EmaDecay})" : "the weights as trained")}, BatchNorm recalibration {(r.BatchNormRecalibration > 0 ? $"over {r.BatchNormRecalibration} batches" : "off")}, precision {r.Precision}");
+        $"{r.Iterations} iterations, patch {r.Patch}, batch {r.BatchSize} ({r.LabeledBatchSize} labeled), {r.NFilters} filters, downsample ×{r.Downsample}{(r.Standardise ? " with every image z-scored again after loading" : "")}, lr {r.LearningRate} ({r.LearningRateSchedule}), gradient clipping {(r.MaxGradientNorm > 0 ? $"at norm {r.MaxGradientNorm}" : "off")}, ramp-up `{r.Ramp}`, reference corrections {r.Corrections}, {(r.LossWeights == LossWeightOverrides.PaperName ? "" : $"loss weights {r.LossWeights} (the rest the paper's), ")}validation every {r.ValidateEvery} iterations of {(r.EmaDecay > 0 ? $"the weight average (decay {r.EmaDecay})" : "the weights as trained")}, BatchNorm recalibration {(r.BatchNormRecalibration > 0 ? $"over {r.BatchNormRecalibration} batches" : "off")}, precision {r.Precision}");
 
     private static void Comparisons(StringBuilder md, ExperimentReport report)
     {

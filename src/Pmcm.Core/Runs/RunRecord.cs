@@ -58,6 +58,8 @@ public sealed record RunRecord
     public int? RampIterationsPerStep { get; init; }
     /// <summary>Reference quirks the run corrected, comma-separated ("pml-ce", "sdf-cycle", "pml-ramp"), or "none".</summary>
     public string Corrections { get; init; } = "none";
+    /// <summary>Weights of PMCM's objective set away from the preset's ("gamma=0.5,mu=0.05"), or "paper" (every run recorded before the option).</summary>
+    public string LossWeights { get; init; } = "paper";
     /// <summary>Batches of training crops over which BatchNorm statistics were recomputed before each validation (0: none).</summary>
     [JsonPropertyName("bn_recalibration")] public int BatchNormRecalibration { get; init; }
     /// <summary>What the convolutions computed in: "fp32" or "bf16" (weights and checkpoints are float32 in both).</summary>

@@ -6,6 +6,7 @@ using Pmcm.Core.IO;
 using Pmcm.Core.Metrics;
 using Pmcm.Core.Runs;
 using Pmcm.Learning.Inference;
+using Pmcm.Learning.Losses;
 using Pmcm.Learning.Training;
 using static TorchSharp.torch;
 
@@ -94,12 +95,16 @@ public sealed class ExperimentRunner(ExperimentOptions options)
         return result;
     }
 
-    /// <summary>The run's options: the template with this cell's method, labeled count, seed and folder.</summary>
+    /// <summary>
+    /// The run's options: the template with this cell's method, labeled count, seed and folder. A baseline's row keeps
+    /// no loss weights, which only PMCM's objective has, so that one grid can weigh PMCM and still hold its baselines.
+    /// </summary>
     private TrainingOptions Options(ExperimentCell cell, string runDirectory)
     {
         var template = options.Template;
         var labeled = cell.Labeled.Count ?? TrainingCaseCount(template);
-        return template with { Method = cell.Method, Labeled = labeled, Seed = cell.Seed, RunDirectory = runDirectory };
+        var weights = TrainingMethods.Describe(cell.Method).HasLossWeights ? template.LossWeights : LossWeightOverrides.None;
+        return template with { Method = cell.Method, Labeled = labeled, Seed = cell.Seed, RunDirectory = runDirectory, LossWeights = weights };
     }
 
     /// <summary>Every case of the training list that is not held out for validation ("all labeled").</summary>

@@ -42,7 +42,7 @@ public static class ResumeConsistency
         ["preset"] = "--preset", ["data"] = "--data", ["iterations"] = "--iterations", ["downsample"] = "--downsample", ["standardise"] = "--standardise", ["patch"] = "--patch",
         ["batch_size"] = "--batch", ["labeled_bs"] = "--labeled-batch", ["n_filters"] = "--n-filters", ["lr"] = "--lr",
         ["lr_schedule"] = "--lr-schedule", ["ema_decay"] = "--ema-decay", ["clip_grad_norm"] = "--clip-grad-norm",
-        ["val_every"] = "--val-every", ["ramp"] = "--ramp", ["corrections"] = "--correct", ["bn_recalibration"] = "--bn-recalibration",
+        ["val_every"] = "--val-every", ["ramp"] = "--ramp", ["corrections"] = "--correct", ["loss_weights"] = "--loss-weights", ["bn_recalibration"] = "--bn-recalibration",
     };
 
     /// <summary>

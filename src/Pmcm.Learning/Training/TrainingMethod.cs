@@ -65,5 +65,5 @@ public static class TrainingMethods
             new PmcmStep((PmcmNet)network,
                 new MappingNet(network.Options.Classes, network.Options.MappingChannels),
                 new MappingNet(network.Options.Classes, network.Options.MappingChannels),
-                objective(loss), optimizer));
+                objective(loss), optimizer), HasLossWeights: true);
 }

@@ -65,6 +65,8 @@ public sealed record TrainingOptions
     public RampMode Ramp { get; init; } = RampMode.Scaled;
     /// <summary>Reference quirks turned into the paper's behaviour (`--correct`); none by default.</summary>
     public ReferenceCorrections Corrections { get; init; }
+    /// <summary>Weights of PMCM's objective set away from the preset's (`--loss-weights`); none by default.</summary>
+    public LossWeightOverrides LossWeights { get; init; } = LossWeightOverrides.None;
     /// <summary>PMCM, an ablation or a baseline (`--method`).</summary>
     public TrainingMethod Method { get; init; } = TrainingMethod.Pmcm;
     /// <summary>Integer factor by which volumes are shrunk when loaded (1 = native grid); metrics are then on that grid.</summary>
@@ -118,11 +120,13 @@ public sealed record TrainingOptions
         Require(MaxGradientNorm >= 0 && double.IsFinite(MaxGradientNorm), $"--clip-grad-norm {MaxGradientNorm} must be 0 (off) or a positive number");
         Require(BatchNormRecalibration >= 0, $"--bn-recalibration {BatchNormRecalibration} must not be negative");
         Require(Stride.X > 0 && Stride.Y > 0 && Stride.Z > 0, $"stride {Stride} must be positive");
+        Require(LossWeights.IsNone || MethodDescriptor.HasLossWeights,
+            $"--loss-weights {LossWeights}: method {MethodDescriptor.Name} has no PMCM objective to weigh (pmcm and its ablations have)");
     }
 
     public NetworkOptions Network => new() { NFilters = NFilters, Classes = Classes, DropoutRate = DropoutRate, Precision = Precision };
 
-    public PmcmLossOptions Loss => Corrections.ApplyTo((Preset == TrainingPreset.Pancreas ? PmcmLossOptions.Pancreas : PmcmLossOptions.La) with
+    public PmcmLossOptions Loss => Corrections.ApplyTo(LossWeights.ApplyTo(Preset == TrainingPreset.Pancreas ? PmcmLossOptions.Pancreas : PmcmLossOptions.La) with
     {
         Ramp = Ramp == RampMode.Reference ? RampSchedule.Reference : RampSchedule.Scaled(Iterations),
     });
@@ -172,6 +176,7 @@ public sealed record TrainingOptions
         Threads = Threads,
         Ramp = Ramp.ToString().ToLowerInvariant(),
         Corrections = ReferenceCorrectionNames.Format(Corrections),
+        LossWeights = LossWeights.ToString(),
         RampIterationsPerStep = MethodDescriptor.UsesRamp ? Loss.Ramp.IterationsPerStep : null,
         BatchNormRecalibration = BatchNormRecalibration,
         Precision = Precisions.Name(Precision),
@@ -216,12 +221,25 @@ public sealed record TrainingOptions
             Threads = record.Threads,
             Ramp = Named<RampMode>("ramp", record.Ramp),
             Corrections = ReferenceCorrectionNames.Parse(record.Corrections),
+            LossWeights = RecordedWeights(record.LossWeights, runDirectory),
             Method = TrainingMethods.Parse(record.Method),
             Downsample = record.Downsample,
             Standardise = record.Standardise,
             BatchNormRecalibration = record.BatchNormRecalibration,
             Precision = Precisions.Parse(record.Precision),
         };
+    }
+
+    private static LossWeightOverrides RecordedWeights(string text, string runDirectory)
+    {
+        try
+        {
+            return LossWeightOverrides.Parse(text);
+        }
+        catch (PmcmException e)
+        {
+            throw new PmcmException($"{runDirectory}: run record's loss_weights '{text}' is not one this pmcm reads ({e.Message})");
+        }
     }
 
     /// <summary>Validation windows; the stride never exceeds the patch, so a small patch still covers every voxel.</summary>

@@ -50,6 +50,14 @@ public class TrainingCommandsTests
         Assert.Equal(1, exit);
         Assert.Contains("--clip-grad-norm -1 must be 0 (off) or a positive number", stderr);
 
+        (exit, _, stderr) = CliHarness.Run("train", "--data", dir.Path, "--out", dir.File("run"), "--method", "supervised", "--loss-weights", "gamma=1");
+        Assert.Equal(1, exit);
+        Assert.Contains("--loss-weights gamma=1: method supervised has no PMCM objective to weigh", stderr);
+
+        (exit, _, stderr) = CliHarness.Run("train", "--data", dir.Path, "--out", dir.File("run"), "--loss-weights", "omega=1");
+        Assert.Equal(1, exit);
+        Assert.Contains("--loss-weights 'omega': not a weight of the objective; use lambda, beta, gamma, phi, mu, kappa, rho", stderr);
+
         // A malformed size names its option, in every command that takes one.
         (exit, _, stderr) = CliHarness.Run("train", "--data", dir.Path, "--out", dir.File("run"), "--patch", "abc");
         Assert.Equal(1, exit);

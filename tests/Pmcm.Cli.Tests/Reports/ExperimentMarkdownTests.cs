@@ -136,6 +136,8 @@ public sealed class ExperimentMarkdownTests : IDisposable
     [InlineData("--rows supervised:2 --methods pmcm", "without --methods and --labeled")]
     [InlineData("--rows supervised:2,pmcm:all", "supervised method only")]
     [InlineData("--rows supervised:2 --findings no-such-findings.md", "--findings no-such-findings.md: no such file")]
+    [InlineData("--rows supervised:2,mcnet:2 --loss-weights gamma=1", "--loss-weights gamma=1: no row of the grid trains PMCM's objective")]
+    [InlineData("--rows pmcm:2 --loss-weights gamma=-1", "--loss-weights gamma='-1': a weight must be a finite number, 0 or more")]
     public void Listed_rows_are_checked_before_anything_trains(string grid, string expected)
     {
         var output = _temp.File("refused");
@@ -143,5 +145,21 @@ public sealed class ExperimentMarkdownTests : IDisposable
         Assert.NotEqual(0, exit);
         Assert.Contains(expected, stderr);
         Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void Loss_weights_reach_the_PMCM_rows_of_a_grid_and_its_report_but_not_its_baselines()
+    {
+        var data = TinyGrid.WriteData(_temp.File("data"));
+        var output = _temp.File("weighted");
+        var report = _temp.File("weighted.md");
+        var (exit, _, stderr) = CliHarness.Run(TinyGrid.Arguments("--rows supervised:2,pmcm:2 --seeds 1", data, output, "--report", report, "--loss-weights", "mu=0,gamma=0.5"));
+        Assert.True(exit == 0, stderr);
+
+        Assert.Equal("gamma=0.5,mu=0", Pmcm.Core.Runs.RunRecord.ReadFolder(Path.Combine(output, "pmcm-labeled2-seed1")).LossWeights);
+        Assert.Equal("paper", Pmcm.Core.Runs.RunRecord.ReadFolder(Path.Combine(output, "supervised-labeled2-seed1")).LossWeights);
+        var md = File.ReadAllText(report);
+        Assert.Contains("loss weights gamma=0.5,mu=0 (the rest the paper's)", md);
+        Assert.Single(md.Split('\n'), line => line.Contains("loss weights"));
     }
 }

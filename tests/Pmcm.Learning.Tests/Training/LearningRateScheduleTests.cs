@@ -66,15 +66,30 @@ public class ResumeConsistencyTests
     [Fact]
     public void Each_conflict_names_the_option_and_value_that_continue_the_run()
     {
-        var recorded = Constant with { MaxGradientNorm = 0, Patch = new Pmcm.Core.Volumes.Shape3(48, 48, 32), Corrections = "pml-ce", Classes = 2 };
-        var requested = recorded with { MaxGradientNorm = 10, Patch = new Pmcm.Core.Volumes.Shape3(64, 64, 32), Corrections = "none", Classes = 3 };
+        var recorded = Constant with { MaxGradientNorm = 0, Patch = new Pmcm.Core.Volumes.Shape3(48, 48, 32), Corrections = "pml-ce", Classes = 2, LossWeights = "gamma=0.5" };
+        var requested = recorded with { MaxGradientNorm = 10, Patch = new Pmcm.Core.Volumes.Shape3(64, 64, 32), Corrections = "none", Classes = 3, LossWeights = "paper" };
         var conflicts = ResumeConsistency.Conflicts(recorded.ToJson(), requested.ToJson(), ResumeConsistency.ChangeableFor(recorded));
         Assert.Equal(
         [
             "classes (run 2, now 3)",
             "clip_grad_norm (run 0, now 10; continue with --clip-grad-norm 0)",
             "corrections (run \"pml-ce\", now \"none\"; continue with --correct pml-ce)",
+            "loss_weights (run \"gamma=0.5\", now \"paper\"; continue with --loss-weights gamma=0.5)",
             "patch (run [48,48,32], now [64,64,32]; continue with --patch 48,48,32)",
         ], conflicts);
+    }
+
+    [Fact]
+    public void A_run_recorded_before_loss_weights_existed_resumes_with_the_papers()
+    {
+        using var temp = new Pmcm.Testing.TempDir();
+        var old = Constant with { NFilters = 2, Classes = 2, Patch = new Pmcm.Core.Volumes.Shape3(16, 16, 16), Stride = new Pmcm.Core.Volumes.Shape3(8, 8, 8) };
+        var json = old.ToJson();
+        Assert.True(json.Remove("loss_weights"));
+        File.WriteAllText(temp.File("run.json"), json.ToJsonString());
+
+        var recorded = Pmcm.Core.Runs.RunRecord.Read(temp.File("run.json"));
+        Assert.Equal("paper", recorded.LossWeights);
+        Assert.Empty(ResumeConsistency.Conflicts(recorded.ToJson(), old.ToJson(), ResumeConsistency.ChangeableFor(recorded)));
     }
 }

@@ -24,6 +24,7 @@ public class TrainingOptionsRecordTests
             LearningRateSchedule = LearningRateSchedule.Poly, EmaDecay = 0.95, MaxGradientNorm = 7, Seed = 42, ValidateEvery = 17,
             ValidationCount = 1, Stride = new Shape3(8, 12, 16), Device = "cpu", Threads = 3, Ramp = RampMode.Reference,
             Corrections = ReferenceCorrections.PmlCrossEntropy | ReferenceCorrections.SdfCycle, Method = TrainingMethod.PmcmNoCml,
+            LossWeights = new LossWeightOverrides { Gamma = 0.5, Rho = 0 },
             Downsample = 2, Standardise = true, BatchNormRecalibration = 4, Precision = Precision.Bf16,
         };
         var path = temp.File("run.json");
@@ -36,6 +37,7 @@ public class TrainingOptionsRecordTests
     [InlineData("ramp", "\"sideways\"")]
     [InlineData("preset", "\"brain\"")]
     [InlineData("method", "\"magic\"")]
+    [InlineData("loss_weights", "\"omega=1\"")]
     public void A_record_naming_an_unknown_setting_is_refused_with_the_setting_named(string key, string value)
     {
         using var temp = new TempDir();
