@@ -11,7 +11,10 @@ namespace Pmcm.Learning.Training;
 
 /// <param name="Checkpoint">"last", "best", or the path of a checkpoint file of this run (e.g. a copy of an earlier last.ckpt).</param>
 /// <param name="Batches">Training batches to average over, drawn as training draws them from <paramref name="Seed"/>.</param>
-public sealed record GradientDiagnosisOptions(string RunDirectory, string Checkpoint = "last", int Batches = 16, int Seed = 1, int? Threads = null);
+/// <param name="LossWeights">Weights to split the step with instead of the run's (what a term would move at another
+/// weight, from the same weights of the network); null: the run's.</param>
+public sealed record GradientDiagnosisOptions(string RunDirectory, string Checkpoint = "last", int Batches = 16, int Seed = 1, int? Threads = null,
+    LossWeightOverrides? LossWeights = null);
 
 /// <summary>One loss part over the diagnosed batches: its weighted value and its gradient, each a mean over batches.</summary>
 /// <param name="Value">The weighted summand's value (the part as it enters the total).</param>
@@ -20,9 +23,11 @@ public sealed record PartGradient(string Part, double Value, double Norm, double
 
 /// <param name="Iteration">The checkpoint's iteration; the ramped weights are those of this iteration.</param>
 /// <param name="ClippedBatches">Batches whose total gradient norm exceeds the run's limit (what training would have scaled down).</param>
+/// <param name="LossWeights">The weights the step was split with, as run.json writes them ("paper", or the changed ones).</param>
 public sealed record GradientDiagnosisResult(
     string RunDirectory, string Method, string Checkpoint, long Iteration, int Batches,
-    double MeanTotalNorm, double MaxTotalNorm, double MaxGradientNorm, int ClippedBatches, IReadOnlyList<PartGradient> Parts);
+    double MeanTotalNorm, double MaxTotalNorm, double MaxGradientNorm, int ClippedBatches, IReadOnlyList<PartGradient> Parts,
+    string LossWeights);
 
 /// <summary>
 /// How each term of a trained PMCM run's objective moves its network: the run's checkpoint is loaded, training
@@ -40,7 +45,8 @@ public static class GradientDiagnosis
     {
         if (options.Batches < 1) throw new PmcmException($"--batches {options.Batches} must be at least 1");
         var record = RunRecord.ReadFolder(options.RunDirectory);
-        var o = TrainingOptions.FromRecord(record, options.RunDirectory) with { Threads = options.Threads };
+        var recorded = TrainingOptions.FromRecord(record, options.RunDirectory);
+        var o = recorded with { Threads = options.Threads, LossWeights = options.LossWeights ?? recorded.LossWeights };
         var method = o.MethodDescriptor;
         var split = record.Split ?? throw new PmcmException($"{options.RunDirectory}: the run record holds no split");
         TorchRuntime.SetThreads(o.Threads);
@@ -80,7 +86,7 @@ public static class GradientDiagnosis
             manual_seed(options.Seed * BatchSeedStride + k);
             splits.Add(SplitOne(step, batch, state.Iteration, device, parameters));
         }
-        return Summarise(options with { Checkpoint = Path.GetFullPath(checkpoint) }, record.Method, state.Iteration, o.MaxGradientNorm, splits);
+        return Summarise(options with { Checkpoint = Path.GetFullPath(checkpoint) }, record.Method, state.Iteration, o.MaxGradientNorm, o.LossWeights, splits);
     }
 
     private static (GradientSplit, IReadOnlyDictionary<string, double>) SplitOne(PmcmStep step, TrainingBatch batch, long iteration, Device device, IReadOnlyList<Tensor> parameters)
@@ -93,7 +99,7 @@ public static class GradientDiagnosis
         return (GradientShares.Of(terms.Parts, parameters), values);
     }
 
-    private static GradientDiagnosisResult Summarise(GradientDiagnosisOptions options, string method, long iteration, double maxNorm,
+    private static GradientDiagnosisResult Summarise(GradientDiagnosisOptions options, string method, long iteration, double maxNorm, LossWeightOverrides weights,
         IReadOnlyList<(GradientSplit Split, IReadOnlyDictionary<string, double> Values)> splits)
     {
         var names = splits[0].Split.Parts.Select(p => p.Part).ToList();
@@ -107,6 +113,6 @@ public static class GradientDiagnosis
         }).ToList();
         var norms = splits.Select(s => s.Split.TotalNorm).ToList();
         return new GradientDiagnosisResult(Path.GetFullPath(options.RunDirectory), method, options.Checkpoint, iteration, splits.Count,
-            norms.Average(), norms.Max(), maxNorm, maxNorm > 0 ? norms.Count(n => n > maxNorm) : 0, parts);
+            norms.Average(), norms.Max(), maxNorm, maxNorm > 0 ? norms.Count(n => n > maxNorm) : 0, parts, weights.ToString());
     }
 }

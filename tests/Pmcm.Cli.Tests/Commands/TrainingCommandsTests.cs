@@ -172,9 +172,15 @@ public class TrainingCommandsTests
         Assert.Equal(["dice", "sdf", "diversity", "task", "cycles", "pml", "ual"], parts.Select(p => p.GetProperty("Part").GetString()));
         Assert.Equal(1.0, parts.Sum(p => p.GetProperty("Share").GetDouble()), 1e-9);
 
-        var table = CliHarness.Run("gradients", "--run", dir.File("run"), "--batches", "1", "--threads", "1", "--checkpoint", "best");
+        Assert.Equal("paper", root.GetProperty("LossWeights").GetString());
+
+        var table = CliHarness.Run("gradients", "--run", dir.File("run"), "--batches", "1", "--threads", "1", "--checkpoint", "best", "--loss-weights", "kappa=3");
         Assert.True(table.Exit == 0, table.Err);
         Assert.Matches(@"pml\s*│\s*-?[0-9.]+\s*│\s*-?[0-9.]+ %", table.Out);
+        Assert.Contains("loss weights kappa=3", table.Out);
+        (exit, _, stderr) = CliHarness.Run("gradients", "--run", dir.File("run"), "--loss-weights", "kappa=-3");
+        Assert.Equal(1, exit);
+        Assert.Contains("--loss-weights kappa='-3'", stderr);
 
         File.WriteAllBytes(dir.File("broken.ckpt"), File.ReadAllBytes(Path.Combine(dir.File("run"), "last.ckpt"))[..1000]);
         (exit, _, stderr) = CliHarness.Run("gradients", "--run", dir.File("run"), "--checkpoint", dir.File("broken.ckpt"), "--threads", "1");

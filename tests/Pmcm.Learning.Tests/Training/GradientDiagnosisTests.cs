@@ -34,6 +34,19 @@ public class GradientDiagnosisTests
         var again = GradientDiagnosis.Run(options);
         Assert.Equal(result.Parts, again.Parts);
         Assert.Equal(result, again with { Parts = result.Parts });
+        Assert.Equal("paper", result.LossWeights);
+
+        // At ten times the paper's γ and μ, from the same network and batches: the task and cycle parts are ten times
+        // as large and every other part is unchanged.
+        var heavier = GradientDiagnosis.Run(options with { LossWeights = new LossWeightOverrides { Gamma = 0.5, Mu = 0.05 } });
+        Assert.Equal("gamma=0.5,mu=0.05", heavier.LossWeights);
+        foreach (var (paper, weighted) in result.Parts.Zip(heavier.Parts))
+        {
+            var factor = paper.Part is PmcmLossParts.Task or PmcmLossParts.Cycles ? 10 : 1;
+            Assert.Equal(factor * paper.Value, weighted.Value, 1e-5 * Math.Abs(factor * paper.Value) + 1e-12);
+        }
+        Assert.True(result.Parts.Single(p => p.Part == PmcmLossParts.Task).Value > 0);
+
         // Only read: every file of the run folder is as training left it.
         Assert.All(before, f => Assert.Equal(f.Value, File.ReadAllBytes(f.Key)));
     }
